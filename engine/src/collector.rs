@@ -1,0 +1,513 @@
+//! One-pass collection of a search: filters, total, top documents and disjunctive facets.
+//!
+//! The query only decides which documents match the text; every filter is checked here on fast
+//! fields. For each matching document the collector computes which of the facet-owning filters
+//! (category, brand, price, in stock) it fails:
+//!
+//! * none: it is a result (total, top documents) and counts in every facet;
+//! * exactly one: it is not a result, but counts in that filter's facet, since a facet's counts
+//!   ignore the facet's own filter ("drill sideways");
+//! * more: it is ignored.
+//!
+//! So disjunctive facets never need a second pass. The audience gate (status and age), the seller
+//! and the minimum rating are not facets and are checked first.
+
+use crate::facts::{DocFacts, FactsCache, NO_ORD, SegmentFacts};
+use crate::schema::fast;
+use crate::search::{FacetCount, Facets, PriceRangeCount, Sort};
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Cardinality, Column, ColumnValues};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, f64_to_u64, i64_to_u64};
+
+/// Upper bounds (exclusive, in tiyin) of the price facet's buckets; the last bucket is open.
+/// In so'm: under 50k, 50–100k, 100–250k, 250–500k, 500k–1M, 1M and more.
+pub(crate) const PRICE_BUCKET_BOUNDS: [i64; 5] =
+    [5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000];
+const PRICE_BUCKETS: usize = PRICE_BUCKET_BOUNDS.len() + 1;
+
+/// Returns the price facet bucket of a price.
+pub(crate) fn price_bucket(price: i64) -> usize {
+    PRICE_BUCKET_BOUNDS
+        .iter()
+        .position(|bound| price < *bound)
+        .unwrap_or(PRICE_BUCKET_BOUNDS.len())
+}
+
+/// The validated filters of one search, audience included.
+#[derive(Debug, Clone)]
+pub(crate) struct FilterSpec {
+    /// The audience's age in months (mandatory).
+    pub(crate) age_months: u16,
+    /// Category subtree.
+    pub(crate) category: Option<u64>,
+    /// Brand.
+    pub(crate) brand: Option<u64>,
+    /// Seller.
+    pub(crate) seller: Option<u64>,
+    /// Inclusive price range, when either bound is set.
+    pub(crate) price: Option<(i64, i64)>,
+    /// Only in-stock products.
+    pub(crate) in_stock: bool,
+    /// Minimum rating.
+    pub(crate) rating_min: Option<f64>,
+}
+
+/// Sort key: larger is better; the last component is the inverted product id, which makes keys
+/// unique and ties deterministic (smaller id first).
+type SortKey = (u64, u64, u64);
+
+/// A document kept for the top of the result list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RankedDoc {
+    key: SortKey,
+    /// Where the document is.
+    pub(crate) address: DocAddress,
+    /// Its relevance score (0 when not scoring).
+    pub(crate) score: Score,
+}
+
+impl PartialEq for RankedDoc {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for RankedDoc {}
+impl PartialOrd for RankedDoc {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for RankedDoc {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// What a search collects: the total, the best `limit` documents (best first) and the facets.
+#[derive(Debug)]
+pub(crate) struct Collected {
+    pub(crate) total: u64,
+    pub(crate) top: Vec<RankedDoc>,
+    pub(crate) facets: Facets,
+}
+
+/// Per-segment result before merging.
+pub(crate) struct SegmentFruit {
+    total: u64,
+    top: Vec<RankedDoc>,
+    categories: HashMap<u64, u64>,
+    brands: HashMap<u64, u64>,
+    price_ranges: [u64; PRICE_BUCKETS],
+    in_stock: u64,
+}
+
+/// The search collector.
+pub(crate) struct SearchCollector {
+    facts: Arc<FactsCache>,
+    filters: FilterSpec,
+    sort: Sort,
+    limit: usize,
+    scoring: bool,
+}
+
+impl SearchCollector {
+    /// Creates a collector keeping the best `limit` documents in `sort` order; `scoring` says
+    /// whether relevance scores are needed.
+    pub(crate) fn new(
+        facts: Arc<FactsCache>,
+        filters: FilterSpec,
+        sort: Sort,
+        limit: usize,
+        scoring: bool,
+    ) -> Self {
+        Self {
+            facts,
+            filters,
+            sort,
+            limit: limit.max(1),
+            scoring,
+        }
+    }
+}
+
+/// Returns the values of a column that every document has, reading them without the optional
+/// index when possible.
+fn read_dense<T>(column: Column<T>, default: T) -> Arc<dyn ColumnValues<T>>
+where
+    T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    match column.get_cardinality() {
+        Cardinality::Full => column.values,
+        Cardinality::Optional | Cardinality::Multivalued => column.first_or_default_col(default),
+    }
+}
+
+/// What a sort reads first.
+enum Primary {
+    Score,
+    Popularity,
+    PriceAscending,
+    PriceDescending,
+    Signed(Arc<dyn ColumnValues<i64>>),
+    Float(Arc<dyn ColumnValues<f64>>),
+}
+
+/// What a sort reads to break ties before the product id.
+enum Secondary {
+    Popularity,
+    Column(Arc<dyn ColumnValues<u64>>),
+}
+
+struct SortColumns {
+    primary: Primary,
+    secondary: Secondary,
+    ids: Arc<dyn ColumnValues<u64>>,
+}
+
+impl SortColumns {
+    fn open(sort: Sort, reader: &SegmentReader) -> tantivy::Result<Self> {
+        let fast_fields = reader.fast_fields();
+        let rating_count = || -> tantivy::Result<_> {
+            Ok(Secondary::Column(read_dense(
+                fast_fields.u64(fast::RATING_COUNT)?,
+                0,
+            )))
+        };
+        let (primary, secondary) = match sort {
+            Sort::Relevance => (Primary::Score, Secondary::Popularity),
+            Sort::PriceAsc => (Primary::PriceAscending, Secondary::Popularity),
+            Sort::PriceDesc => (Primary::PriceDescending, Secondary::Popularity),
+            Sort::Newest => (
+                Primary::Signed(read_dense(fast_fields.i64(fast::CREATED_AT)?, 0)),
+                Secondary::Popularity,
+            ),
+            Sort::Rating => (
+                Primary::Float(read_dense(fast_fields.f64(fast::RATING)?, 0.0)),
+                rating_count()?,
+            ),
+            Sort::Popularity => (Primary::Popularity, rating_count()?),
+        };
+        Ok(Self {
+            primary,
+            secondary,
+            ids: read_dense(fast_fields.u64(fast::ID)?, 0),
+        })
+    }
+
+    /// Returns the first two key components of a document.
+    #[inline]
+    fn partial_key(&self, doc: DocId, facts: &DocFacts, score: Score) -> (u64, u64) {
+        let primary = match &self.primary {
+            Primary::Score => f64_to_u64(f64::from(score)),
+            Primary::Popularity => facts.popularity,
+            Primary::PriceAscending => !i64_to_u64(facts.price),
+            Primary::PriceDescending => i64_to_u64(facts.price),
+            Primary::Signed(column) => i64_to_u64(column.get_val(doc)),
+            Primary::Float(column) => f64_to_u64(column.get_val(doc)),
+        };
+        let secondary = match &self.secondary {
+            Secondary::Popularity => facts.popularity,
+            Secondary::Column(column) => column.get_val(doc),
+        };
+        (primary, secondary)
+    }
+}
+
+impl Collector for SearchCollector {
+    type Fruit = Collected;
+    type Child = SearchSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SearchSegmentCollector> {
+        SearchSegmentCollector::open(self, segment_ord, reader)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
+        let mut total = 0;
+        let mut top = Vec::new();
+        let mut categories: HashMap<u64, u64> = HashMap::new();
+        let mut brands: HashMap<u64, u64> = HashMap::new();
+        let mut price_ranges = [0u64; PRICE_BUCKETS];
+        let mut in_stock = 0;
+        for fruit in fruits {
+            total += fruit.total;
+            top.extend(fruit.top);
+            for (id, count) in fruit.categories {
+                *categories.entry(id).or_default() += count;
+            }
+            for (id, count) in fruit.brands {
+                *brands.entry(id).or_default() += count;
+            }
+            for (merged, count) in price_ranges.iter_mut().zip(fruit.price_ranges) {
+                *merged += count;
+            }
+            in_stock += fruit.in_stock;
+        }
+        top.sort_unstable_by(|a, b| b.cmp(a));
+        top.truncate(self.limit);
+        let facets = Facets {
+            categories: sort_facet_counts(categories),
+            brands: sort_facet_counts(brands),
+            price_ranges: build_price_ranges(&price_ranges),
+            in_stock,
+        };
+        Ok(Collected { total, top, facets })
+    }
+}
+
+/// Orders facet values by count, descending, then id.
+fn sort_facet_counts(counts: HashMap<u64, u64>) -> Vec<FacetCount> {
+    let mut values: Vec<FacetCount> = counts
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(id, count)| FacetCount { id, count })
+        .collect();
+    values.sort_unstable_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
+    values
+}
+
+/// Builds the price facet, every bucket in ascending order (empty ones included).
+fn build_price_ranges(counts: &[u64; PRICE_BUCKETS]) -> Vec<PriceRangeCount> {
+    counts
+        .iter()
+        .enumerate()
+        .map(|(bucket, count)| PriceRangeCount {
+            min: match bucket {
+                0 => 0,
+                _ => PRICE_BUCKET_BOUNDS[bucket - 1],
+            },
+            max: PRICE_BUCKET_BOUNDS.get(bucket).copied(),
+            count: *count,
+        })
+        .collect()
+}
+
+/// The per-segment collector.
+pub(crate) struct SearchSegmentCollector {
+    segment_ord: SegmentOrdinal,
+    limit: usize,
+    age_months: u16,
+    facts: Arc<SegmentFacts>,
+    seller: Option<(Arc<dyn ColumnValues<u64>>, u64)>,
+    rating_min: Option<(Arc<dyn ColumnValues<f64>>, f64)>,
+    price_range: Option<(i64, i64)>,
+    in_stock_required: bool,
+    /// For an active brand filter: the brand's ordinal (`NO_ORD` when absent from the segment).
+    brand_filter: Option<u32>,
+    /// For an active category filter: whether each path ordinal lies in the subtree.
+    category_filter: Option<Vec<bool>>,
+    sort: SortColumns,
+    heap: BinaryHeap<Reverse<RankedDoc>>,
+    total: u64,
+    brand_counts: Vec<u64>,
+    path_counts: Vec<u64>,
+    price_counts: [u64; PRICE_BUCKETS],
+    in_stock_count: u64,
+}
+
+impl SearchSegmentCollector {
+    fn open(
+        collector: &SearchCollector,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self> {
+        let filters = &collector.filters;
+        let facts = collector.facts.segment_facts(reader)?;
+        let fast_fields = reader.fast_fields();
+        let brand_filter = filters.brand.map(|brand| {
+            facts
+                .brands
+                .iter()
+                .position(|id| *id == brand)
+                .and_then(|ord| u32::try_from(ord).ok())
+                .unwrap_or(NO_ORD)
+        });
+        let category_filter = filters.category.map(|category| {
+            facts
+                .category_paths
+                .iter()
+                .map(|path| path.contains(&category))
+                .collect()
+        });
+        let seller = match filters.seller {
+            Some(seller) => Some((read_dense(fast_fields.u64(fast::SELLER)?, 0), seller)),
+            None => None,
+        };
+        let rating_min = match filters.rating_min {
+            Some(min) => Some((read_dense(fast_fields.f64(fast::RATING)?, 0.0), min)),
+            None => None,
+        };
+        Ok(Self {
+            segment_ord,
+            limit: collector.limit,
+            age_months: filters.age_months,
+            seller,
+            rating_min,
+            price_range: filters.price,
+            in_stock_required: filters.in_stock,
+            brand_filter,
+            category_filter,
+            sort: SortColumns::open(collector.sort, reader)?,
+            heap: BinaryHeap::new(),
+            total: 0,
+            brand_counts: vec![0; facts.brands.len()],
+            path_counts: vec![0; facts.category_paths.len()],
+            price_counts: [0; PRICE_BUCKETS],
+            in_stock_count: 0,
+            facts,
+        })
+    }
+
+    /// Offers a result document to the top-k heap.
+    #[inline]
+    fn offer(&mut self, doc: DocId, facts: &DocFacts, score: Score) {
+        let (primary, secondary) = self.sort.partial_key(doc, facts, score);
+        let full = self.heap.len() >= self.limit;
+        if full
+            && let Some(Reverse(worst)) = self.heap.peek()
+            && (primary, secondary) < (worst.key.0, worst.key.1)
+        {
+            return;
+        }
+        let candidate = RankedDoc {
+            key: (primary, secondary, !self.sort.ids.get_val(doc)),
+            address: DocAddress::new(self.segment_ord, doc),
+            score,
+        };
+        if full {
+            match self.heap.peek() {
+                Some(Reverse(worst)) if candidate > *worst => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
+        }
+        self.heap.push(Reverse(candidate));
+    }
+}
+
+/// Adds one to a counter slot, ignoring out-of-range ordinals.
+#[inline]
+fn increment(counts: &mut [u64], ord: u32) {
+    if let Some(slot) = counts.get_mut(ord as usize) {
+        *slot += 1;
+    }
+}
+
+impl SegmentCollector for SearchSegmentCollector {
+    type Fruit = SegmentFruit;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(facts) = self.facts.docs.get(doc as usize).copied() else {
+            return;
+        };
+        if !facts.admits(self.age_months) {
+            return;
+        }
+        if let Some((sellers, seller)) = &self.seller
+            && sellers.get_val(doc) != *seller
+        {
+            return;
+        }
+        if let Some((ratings, min)) = &self.rating_min
+            && ratings.get_val(doc) < *min
+        {
+            return;
+        }
+        let fails_price = self
+            .price_range
+            .is_some_and(|(min, max)| facts.price < min || facts.price > max);
+        let fails_stock = self.in_stock_required && !facts.in_stock;
+        let fails_brand = self
+            .brand_filter
+            .is_some_and(|wanted| wanted == NO_ORD || facts.brand != wanted);
+        let fails_category = self.category_filter.as_ref().is_some_and(|in_subtree| {
+            in_subtree
+                .get(facts.category_path as usize)
+                .is_none_or(|inside| !inside)
+        });
+        match (fails_category, fails_brand, fails_price, fails_stock) {
+            (false, false, false, false) => {
+                self.total += 1;
+                increment(&mut self.path_counts, facts.category_path);
+                increment(&mut self.brand_counts, facts.brand);
+                self.price_counts[price_bucket(facts.price)] += 1;
+                self.in_stock_count += u64::from(facts.in_stock);
+                self.offer(doc, &facts, score);
+            }
+            (true, false, false, false) => increment(&mut self.path_counts, facts.category_path),
+            (false, true, false, false) => increment(&mut self.brand_counts, facts.brand),
+            (false, false, true, false) => self.price_counts[price_bucket(facts.price)] += 1,
+            // Failing only the in-stock filter means out of stock: nothing to count.
+            (false, false, false, true) | (true, _, _, _) | (_, true, _, _) | (_, _, true, _) => {}
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        let mut brands = HashMap::new();
+        for (brand, count) in self.facts.brands.iter().zip(&self.brand_counts) {
+            if *count > 0 {
+                *brands.entry(*brand).or_default() += *count;
+            }
+        }
+        let mut categories: HashMap<u64, u64> = HashMap::new();
+        for (path, count) in self.facts.category_paths.iter().zip(&self.path_counts) {
+            if *count > 0 {
+                for category in path {
+                    *categories.entry(*category).or_default() += *count;
+                }
+            }
+        }
+        SegmentFruit {
+            total: self.total,
+            top: self.heap.into_iter().map(|Reverse(doc)| doc).collect(),
+            categories,
+            brands,
+            price_ranges: self.price_counts,
+            in_stock: self.in_stock_count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn price_buckets_cover_every_price() {
+        assert_eq!(price_bucket(-1), 0);
+        assert_eq!(price_bucket(0), 0);
+        assert_eq!(price_bucket(4_999_999), 0);
+        assert_eq!(price_bucket(5_000_000), 1);
+        assert_eq!(price_bucket(99_999_999), 4);
+        assert_eq!(price_bucket(100_000_000), 5);
+        assert_eq!(price_bucket(i64::MAX), 5);
+        let ranges = build_price_ranges(&[1, 2, 3, 4, 5, 6]);
+        assert_eq!(ranges.len(), 6);
+        assert_eq!(ranges[0].min, 0);
+        assert_eq!(ranges[0].max, Some(5_000_000));
+        assert_eq!(ranges[5].min, 100_000_000);
+        assert_eq!(ranges[5].max, None);
+    }
+
+    #[test]
+    fn facet_values_sort_by_count_then_id() {
+        let counts = HashMap::from([(7, 2), (3, 5), (1, 2), (9, 0)]);
+        let sorted: Vec<(u64, u64)> = sort_facet_counts(counts)
+            .into_iter()
+            .map(|f| (f.id, f.count))
+            .collect();
+        assert_eq!(sorted, vec![(3, 5), (1, 2), (7, 2)]);
+    }
+}

@@ -1,0 +1,40 @@
+//! The engine's error type.
+
+/// Errors raised by the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A request the caller can fix (bad page, bad range...).
+    #[error("invalid search request: {0}")]
+    InvalidRequest(String),
+    /// The index failed (I/O, corruption, writer poisoned).
+    #[error("index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// Opening the index directory failed.
+    #[error("index directory error: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// A stored payload could not be parsed.
+    #[error("corrupt index metadata: {0}")]
+    Corrupt(String),
+}
+
+/// Coarse classification of [`Error`], for callers that map errors to responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The caller's request was invalid.
+    InvalidRequest,
+    /// An internal failure.
+    Internal,
+}
+
+impl Error {
+    /// Returns the error's coarse kind.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Self::Index(_) | Self::Directory(_) | Self::Corrupt(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,267 @@
+//! The on-disk (or in-RAM) index and its writer.
+
+use crate::doc::{ProductDoc, ProductId};
+use crate::facts::FactsCache;
+use crate::schema::{Fields, register_tokenizers};
+use crate::search::{SearchRequest, SearchResults, run_search};
+use crate::{Error, Result};
+use moderation::{Audience, ModerationStatus};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use tantivy::directory::MmapDirectory;
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term, Warmer};
+
+/// Memory budget of the index writer, shared by its threads.
+const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+/// Indexing threads.
+const WRITER_THREADS: usize = 2;
+/// Background merge threads.
+const MERGE_THREADS: usize = 1;
+/// `rebuild` reports progress every this many documents.
+const PROGRESS_EVERY: u64 = 1_000;
+
+/// A change to apply to the index.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Insert or replace a product (a non-approved product is removed instead).
+    Upsert(Box<ProductDoc>),
+    /// Remove a product.
+    Delete(ProductId),
+}
+
+/// The search engine over one catalogue index.
+///
+/// Searches run concurrently from any number of threads; changes are serialized through one
+/// writer and become visible to searches when [`Engine::apply`] or [`Engine::rebuild`] returns.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    /// The writer, created on the first change so that a read-only engine takes no lock.
+    writer: Mutex<Option<IndexWriter>>,
+    fields: Fields,
+    /// Decoded hot fast fields per segment, refreshed by the reader on reload.
+    facts: Arc<FactsCache>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("num_docs", &self.num_docs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens the index in `dir`, creating it (and the directory) if absent.
+    pub fn open_or_create(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|err| Error::Index(TantivyError::from(err)))?;
+        let directory = MmapDirectory::open(dir)?;
+        let (schema, fields) = Fields::build_schema();
+        let index = Index::open_or_create(directory, schema.clone())?;
+        Self::check_schema(&index, &schema)?;
+        Self::from_index(index, fields)
+    }
+
+    /// Creates an empty in-RAM index (tests, benchmarks).
+    pub fn in_memory() -> Result<Self> {
+        let (schema, fields) = Fields::build_schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn check_schema(index: &Index, expected: &Schema) -> Result<()> {
+        if index.schema() == *expected {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(
+                "the index was built with another schema; rebuild it".to_string(),
+            ))
+        }
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<Self> {
+        register_tokenizers(&index);
+        let facts = Arc::new(FactsCache::default());
+        let warmer: Arc<dyn Warmer> = facts.clone();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer) as Weak<dyn Warmer>])
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(None),
+            fields,
+            facts,
+        })
+    }
+
+    /// Locks the writer, creating it on first use.
+    fn lock_writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+        let mut guard = self
+            .writer
+            .lock()
+            .map_err(|_| Error::Index(TantivyError::Poisoned))?;
+        if guard.is_none() {
+            let options = IndexWriterOptions::builder()
+                .num_worker_threads(WRITER_THREADS)
+                .memory_budget_per_thread(WRITER_MEMORY_BYTES / WRITER_THREADS)
+                .num_merge_threads(MERGE_THREADS)
+                .build();
+            *guard = Some(self.index.writer_with_options(options)?);
+        }
+        Ok(guard)
+    }
+
+    /// Returns the last outbox sequence applied, as committed with the index (0 when never).
+    pub fn applied_seq(&self) -> Result<u64> {
+        let metas = self.index.load_metas()?;
+        match metas.payload.as_deref() {
+            None | Some("") => Ok(0),
+            Some(payload) => payload.parse().map_err(|_| {
+                Error::Corrupt(format!(
+                    "commit payload {payload:?} is not a sequence number"
+                ))
+            }),
+        }
+    }
+
+    /// Applies `changes` and commits them atomically together with `seq`; new searches see them
+    /// on return. An upsert of a product that is not approved removes it.
+    pub fn apply(&self, changes: Vec<Change>, seq: u64) -> Result<()> {
+        let mut guard = self.lock_writer()?;
+        let Some(writer) = guard.as_mut() else {
+            return Err(Error::Index(TantivyError::InternalError(
+                "index writer missing".to_string(),
+            )));
+        };
+        let staged = changes.iter().try_for_each(|change| match change {
+            Change::Upsert(product) => {
+                writer.delete_term(self.id_term(product.id));
+                if product.status == ModerationStatus::Approved {
+                    writer.add_document(self.fields.to_document(product))?;
+                }
+                Ok(())
+            }
+            Change::Delete(id) => {
+                writer.delete_term(self.id_term(*id));
+                Ok(())
+            }
+        });
+        self.commit_or_roll_back(writer, staged, seq)?;
+        tracing::debug!(changes = changes.len(), seq, "applied changes to index");
+        Ok(())
+    }
+
+    /// Replaces the whole index with the approved products among `docs`, committed with `seq`.
+    /// Calls `progress` with the number of products read so far (every 1,000 and at the end)
+    /// and returns the number of products indexed. On error the previous index stays intact.
+    pub fn rebuild(
+        &self,
+        docs: impl Iterator<Item = ProductDoc>,
+        seq: u64,
+        progress: &dyn Fn(u64),
+    ) -> Result<u64> {
+        let mut guard = self.lock_writer()?;
+        let Some(writer) = guard.as_mut() else {
+            return Err(Error::Index(TantivyError::InternalError(
+                "index writer missing".to_string(),
+            )));
+        };
+        let mut read = 0u64;
+        let mut indexed = 0u64;
+        let staged = writer.delete_all_documents().map(|_| ()).and_then(|()| {
+            for product in docs {
+                read += 1;
+                if product.status == ModerationStatus::Approved {
+                    writer.add_document(self.fields.to_document(&product))?;
+                    indexed += 1;
+                }
+                if read.is_multiple_of(PROGRESS_EVERY) {
+                    progress(read);
+                }
+            }
+            Ok(())
+        });
+        self.commit_or_roll_back(writer, staged, seq)?;
+        self.merge_all_segments(writer)?;
+        progress(read);
+        tracing::info!(read, indexed, seq, "rebuilt index");
+        Ok(indexed)
+    }
+
+    /// Commits the staged operations with `seq` as payload and reloads the reader, or rolls
+    /// them back when staging failed.
+    fn commit_or_roll_back(
+        &self,
+        writer: &mut IndexWriter,
+        staged: tantivy::Result<()>,
+        seq: u64,
+    ) -> Result<()> {
+        let committed = staged.and_then(|()| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&seq.to_string());
+            prepared.commit()
+        });
+        if let Err(err) = committed {
+            if let Err(rollback_err) = writer.rollback() {
+                tracing::error!(error = %rollback_err, "index rollback failed");
+            }
+            return Err(err.into());
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges every segment into one and reloads: a rebuilt index is searched most often and
+    /// per-segment work (term lookups, scorers, facet dictionaries) is paid once, not per
+    /// indexing thread's flush. The merge keeps the commit payload.
+    fn merge_all_segments(&self, writer: &mut IndexWriter) -> Result<()> {
+        let segment_ids = self.index.searchable_segment_ids()?;
+        if segment_ids.len() > 1 {
+            writer.merge(&segment_ids).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+
+    fn id_term(&self, id: ProductId) -> Term {
+        Term::from_field_u64(self.fields.id, id.0)
+    }
+
+    /// Returns the number of searchable documents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Searches on behalf of `audience`.
+    pub fn search(&self, audience: Audience, request: &SearchRequest) -> Result<SearchResults> {
+        run_search(
+            &self.reader.searcher(),
+            &self.fields,
+            &self.facts,
+            audience,
+            request,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn fresh_index_has_no_seq_and_no_docs() {
+        let engine = Engine::in_memory().unwrap();
+        assert_eq!(engine.applied_seq().unwrap(), 0);
+        assert_eq!(engine.num_docs(), 0);
+    }
+}

@@ -1,0 +1,360 @@
+//! Search requests, results and query execution.
+
+use crate::collector::{FilterSpec, SearchCollector};
+use crate::doc::{Lang, Localized, ProductId};
+use crate::facts::FactsCache;
+use crate::highlight::highlight_title;
+use crate::query::analyze_query;
+use crate::schema::Fields;
+use crate::{Error, Result};
+use moderation::Audience;
+use serde::Serialize;
+use std::sync::Arc;
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
+
+/// Longest accepted query, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Largest page size.
+pub const MAX_PER_PAGE: u32 = 100;
+/// Deepest reachable result: `page * per_page` may not exceed this.
+pub const MAX_RESULT_WINDOW: u32 = 10_000;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (ties: popularity).
+    #[default]
+    Relevance,
+    /// Cheapest first.
+    PriceAsc,
+    /// Most expensive first.
+    PriceDesc,
+    /// Newest first.
+    Newest,
+    /// Best rated first.
+    Rating,
+    /// Most popular first.
+    Popularity,
+}
+
+/// Filters on top of the mandatory audience filter. `None`/`false` means "no filter".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    /// Only this category and its descendants.
+    pub category_id: Option<u64>,
+    /// Only this brand.
+    pub brand_id: Option<u64>,
+    /// Only this seller.
+    pub seller_id: Option<u64>,
+    /// Lowest price, in tiyin, inclusive.
+    pub price_min: Option<i64>,
+    /// Highest price, in tiyin, inclusive.
+    pub price_max: Option<i64>,
+    /// Only products with a variant in stock.
+    pub in_stock: bool,
+    /// Only products rated at least this (1.0..=5.0).
+    pub rating_min: Option<f32>,
+}
+
+/// A search request. An empty `query` browses (match all) within the filters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// The shopper's text.
+    pub query: String,
+    /// Filters.
+    pub filters: Filters,
+    /// Order.
+    pub sort: Sort,
+    /// 1-based page number.
+    pub page: u32,
+    /// Hits per page, `1..=MAX_PER_PAGE`.
+    pub per_page: u32,
+    /// Language form for titles in hits.
+    pub lang: Lang,
+    /// Whether to compute highlighted titles.
+    pub highlight: bool,
+}
+
+impl SearchRequest {
+    /// Creates a first-page, relevance-sorted request for `query` with no filters.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 20,
+            lang: Lang::Uz,
+            highlight: false,
+        }
+    }
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Product id.
+    pub id: ProductId,
+    /// Relevance score (0 for non-relevance sorts).
+    pub score: f32,
+    /// Title in the requested language form, or a fallback.
+    pub title: String,
+    /// The title with matches wrapped in `<mark>`, HTML-escaped, when highlighting was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_highlight: Option<String>,
+    /// Lowest variant price, in tiyin.
+    pub price: i64,
+    /// Youngest age, in months.
+    pub age_min_months: u16,
+    /// Oldest age, in months.
+    pub age_max_months: u16,
+    /// Any variant in stock.
+    pub in_stock: bool,
+    /// Average rating (0 when unrated).
+    pub rating: f32,
+    /// Number of ratings.
+    pub rating_count: u32,
+    /// Brand name.
+    pub brand: String,
+    /// Leaf category id.
+    pub category_id: u64,
+    /// Seller id.
+    pub seller_id: u64,
+    /// First image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+/// A facet value with its count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value's id (category or brand id).
+    pub id: u64,
+    /// Number of matching products.
+    pub count: u64,
+}
+
+/// A price bucket with its count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriceRangeCount {
+    /// Lower bound in tiyin, inclusive.
+    pub min: i64,
+    /// Upper bound in tiyin, exclusive; `None` for the open top bucket.
+    pub max: Option<i64>,
+    /// Number of matching products.
+    pub count: u64,
+}
+
+/// Facet counts. Each facet's counts respect every active filter except its own
+/// (so a shopper sees the other categories or brands they could switch to).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Counts per category, at every level of the tree (a product counts for each ancestor).
+    pub categories: Vec<FacetCount>,
+    /// Counts per brand.
+    pub brands: Vec<FacetCount>,
+    /// Counts per price bucket.
+    pub price_ranges: Vec<PriceRangeCount>,
+    /// Number of matching products in stock.
+    pub in_stock: u64,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Number of matching products (all pages).
+    pub total: u64,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts.
+    pub facets: Facets,
+}
+
+impl SearchRequest {
+    /// Checks the request, returning a [`Error::InvalidRequest`] describing the first problem.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |message: String| Err(Error::InvalidRequest(message));
+        let query_chars = self.query.chars().count();
+        if query_chars > MAX_QUERY_CHARS {
+            return invalid(format!(
+                "query is {query_chars} characters long, the limit is {MAX_QUERY_CHARS}"
+            ));
+        }
+        if self.page == 0 {
+            return invalid("page must be at least 1".to_string());
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            return invalid(format!(
+                "per_page must be between 1 and {MAX_PER_PAGE}, got {}",
+                self.per_page
+            ));
+        }
+        if u64::from(self.page) * u64::from(self.per_page) > u64::from(MAX_RESULT_WINDOW) {
+            return invalid(format!(
+                "page * per_page must not exceed {MAX_RESULT_WINDOW}, got {} * {}",
+                self.page, self.per_page
+            ));
+        }
+        let filters = &self.filters;
+        for (name, price) in [
+            ("price_min", filters.price_min),
+            ("price_max", filters.price_max),
+        ] {
+            if let Some(price) = price
+                && price < 0
+            {
+                return invalid(format!("{name} must not be negative, got {price}"));
+            }
+        }
+        if let (Some(min), Some(max)) = (filters.price_min, filters.price_max)
+            && min > max
+        {
+            return invalid(format!(
+                "price_min ({min}) must not exceed price_max ({max})"
+            ));
+        }
+        if let Some(rating) = filters.rating_min
+            && !(1.0..=5.0).contains(&rating)
+        {
+            return invalid(format!("rating_min must be between 1 and 5, got {rating}"));
+        }
+        Ok(())
+    }
+}
+
+/// Runs a validated request against one searcher.
+pub(crate) fn run_search(
+    searcher: &Searcher,
+    fields: &Fields,
+    facts: &Arc<FactsCache>,
+    audience: Audience,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
+    request.validate()?;
+    let mut analyzed = analyze_query(&request.query);
+    analyzed.expand_typos(searcher, fields)?;
+    let filters = FilterSpec {
+        age_months: audience.age_months(),
+        category: request.filters.category_id,
+        brand: request.filters.brand_id,
+        seller: request.filters.seller_id,
+        price: match (request.filters.price_min, request.filters.price_max) {
+            (None, None) => None,
+            (min, max) => Some((min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX))),
+        },
+        in_stock: request.filters.in_stock,
+        rating_min: request.filters.rating_min.map(f64::from),
+    };
+    let window =
+        usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+    let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
+    let collector = SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
+    let mut collected = None;
+    for strictness in analyzed.strictness_levels() {
+        let query = analyzed.build(fields, strictness, audience);
+        if std::env::var("PERF_COUNT").is_ok() {
+            let t = std::time::Instant::now();
+            let n = searcher.search(query.as_ref(), &tantivy::collector::Count)?;
+            let mid = t.elapsed();
+            let ts = std::time::Instant::now();
+            let top = searcher.search(
+                query.as_ref(),
+                &tantivy::collector::TopDocs::with_limit(20).order_by_score(),
+            )?;
+            eprintln!(
+                "count {n} in {:?}; topdocs {} in {:?}",
+                mid,
+                top.len(),
+                ts.elapsed()
+            );
+        }
+        let found = searcher.search(query.as_ref(), &collector)?;
+        let done = found.total > 0;
+        collected = Some(found);
+        if done {
+            break;
+        }
+    }
+    let Some(collected) = collected else {
+        return Ok(SearchResults {
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+        });
+    };
+    let skip =
+        usize::try_from((request.page - 1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+    let mut hits = Vec::with_capacity(request.per_page as usize);
+    for ranked in collected
+        .top
+        .iter()
+        .skip(skip)
+        .take(request.per_page as usize)
+    {
+        let doc: TantivyDocument = searcher.doc(ranked.address)?;
+        let mut hit = read_hit(&doc, fields, request.lang)?;
+        if scoring {
+            hit.score = ranked.score;
+        }
+        if request.highlight {
+            hit.title_highlight = Some(highlight_title(&hit.title, &analyzed));
+        }
+        hits.push(hit);
+    }
+    Ok(SearchResults {
+        total: collected.total,
+        hits,
+        facets: collected.facets,
+    })
+}
+
+/// Builds a hit from a stored document.
+fn read_hit(doc: &TantivyDocument, fields: &Fields, lang: Lang) -> Result<Hit> {
+    let text = |field| doc.get_first(field).and_then(|value| value.as_str());
+    let number = |field| doc.get_first(field).and_then(|value| value.as_u64());
+    let id =
+        number(fields.id).ok_or_else(|| Error::Corrupt("stored document has no id".to_string()))?;
+    let mut titles = Localized::default();
+    for lang in Lang::ALL {
+        let title = text(fields.title(lang)).map(str::to_string);
+        match lang {
+            Lang::Uz => titles.uz = title,
+            Lang::UzCyrl => titles.uz_cyrl = title,
+            Lang::Ru => titles.ru = title,
+            Lang::En => titles.en = title,
+        }
+    }
+    let age = |field| {
+        number(field)
+            .and_then(|age| u16::try_from(age).ok())
+            .unwrap_or_default()
+    };
+    Ok(Hit {
+        id: ProductId(id),
+        score: 0.0,
+        title: titles.get_or_fallback(lang).unwrap_or_default().to_string(),
+        title_highlight: None,
+        price: doc
+            .get_first(fields.price)
+            .and_then(|value| value.as_i64())
+            .unwrap_or_default(),
+        age_min_months: age(fields.age_min),
+        age_max_months: age(fields.age_max),
+        in_stock: doc
+            .get_first(fields.in_stock)
+            .and_then(|value| value.as_bool())
+            .unwrap_or_default(),
+        rating: doc
+            .get_first(fields.rating)
+            .and_then(|value| value.as_f64())
+            .unwrap_or_default() as f32,
+        rating_count: number(fields.rating_count)
+            .and_then(|count| u32::try_from(count).ok())
+            .unwrap_or_default(),
+        brand: text(fields.brand).unwrap_or_default().to_string(),
+        category_id: number(fields.category_id).unwrap_or_default(),
+        seller_id: number(fields.seller_id).unwrap_or_default(),
+        image_url: text(fields.image_url).map(str::to_string),
+    })
+}

@@ -1,0 +1,111 @@
+//! bolajon's storefront service: the HTTP API, the server-rendered pages, persistence (sqlx on
+//! SQLite or PostgreSQL), the index synchronisation loop, seeding and benchmarks.
+//!
+//! `router(state)` builds the whole HTTP surface and is kept apart from [`serve`] so tests
+//! drive it with `oneshot`. Nothing depends on this crate.
+
+pub mod bench;
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod indexing;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod state;
+
+pub use error::ApiError;
+pub use routes::router;
+pub use state::{App, AppState};
+
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Runs `work` on the rayon pool (engine and model calls) and awaits its result, so async
+/// request handlers never block the runtime.
+pub async fn run_blocking<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let _ = sender.send(work());
+    });
+    receiver
+        .await
+        .map_err(|_| ApiError::internal("blocking task panicked"))
+}
+
+/// Opens the store and the index for `config`: creates the data directory, migrates, seeds a
+/// fresh database with the sample catalogue, and brings the index up to date.
+pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    let db = db::Db::connect(&config.database_url())
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("migrating the database")?;
+    if db.catalog_is_empty().await? {
+        tracing::info!("fresh database: seeding the sample catalogue");
+        let report = seed::seed_sample(&db)
+            .await
+            .context("seeding the sample catalogue")?;
+        tracing::info!(
+            products = report.products,
+            approved = report.approved,
+            pending = report.pending,
+            rejected = report.rejected,
+            "seeded {} products",
+            report.products
+        );
+    }
+    let engine = engine::Engine::open_or_create(&config.index_dir())
+        .with_context(|| format!("opening the index in {}", config.index_dir().display()))?;
+    let state = AppState::new(db, Arc::new(engine)).await?;
+    indexing::catch_up(&state.0, true)
+        .await
+        .context("bringing the index up to date")?;
+    Ok(state)
+}
+
+/// Serves `state` on `config.addr` until Ctrl-C or SIGTERM, with the index sync loop running.
+pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let sync = tokio::spawn(indexing::run_sync_loop(state.0.clone(), stop_receiver));
+    tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
+    axum::serve(listener, router(state.clone()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving http")?;
+    let _ = stop_sender.send(true);
+    let _ = sync.await;
+    state.0.db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,82 @@
+//! The `storefront` binary: `serve` (default), `migrate`, `seed`, `index`, `openapi`, `bench`.
+
+use anyhow::Context;
+use clap::Parser;
+use storefront::config::{BenchCommand, Cli, Command};
+use storefront::db::Db;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&cli.config.log).context("invalid BOLAJON_LOG filter")?)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let state = storefront::open_app(&config).await?;
+            storefront::serve(&config, state).await
+        }
+        Command::Migrate => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = Db::connect(&config.database_url()).await?;
+            db.migrate().await?;
+            println!("migrated the {} database", db.backend_name());
+            Ok(())
+        }
+        Command::Seed => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = Db::connect(&config.database_url()).await?;
+            db.migrate().await?;
+            let report = storefront::seed::seed_sample(&db).await?;
+            println!(
+                "seeded {} products: {} approved, {} held for review, {} rejected",
+                report.products, report.approved, report.pending, report.rejected
+            );
+            Ok(())
+        }
+        Command::Index => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = Db::connect(&config.database_url()).await?;
+            db.migrate().await?;
+            let engine = engine::Engine::open_or_create(&config.index_dir())?;
+            let state = storefront::AppState::new(db, std::sync::Arc::new(engine)).await?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} products ({per_sec}, eta {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let indexed = storefront::indexing::rebuild(&state.0, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_and_clear();
+            storefront::indexing::catch_up(&state.0, false).await?;
+            println!(
+                "indexed {indexed} products in {:.2}s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", storefront::openapi::openapi_pretty()?);
+            Ok(())
+        }
+        Command::Bench { which } => match which {
+            BenchCommand::Search(args) => storefront::bench::run_search_bench(&args).await,
+        },
+    }
+}

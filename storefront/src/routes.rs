@@ -1,0 +1,58 @@
+//! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
+//! are merged here, in one place.
+
+pub mod categories;
+pub mod health;
+pub mod media;
+pub mod pages;
+pub mod products;
+pub mod search;
+
+use crate::{ApiError, AppState};
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole router for `state`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(search::router())
+        .merge(products::router())
+        .merge(categories::router())
+        .merge(health::router())
+        .merge(pages::router())
+        .merge(media::router())
+        .route("/api/openapi.json", get(crate::openapi::openapi_json))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: "method not allowed on this route".to_owned(),
+    }
+}

@@ -1,0 +1,61 @@
+//! Shared application state.
+
+use crate::catalog::CatalogMeta;
+use crate::db::Db;
+use engine::Engine;
+use std::sync::{Arc, RwLock};
+use tokio::sync::Notify;
+
+/// Everything a request handler may need.
+pub struct App {
+    /// The store.
+    pub db: Db,
+    /// The search engine.
+    pub engine: Arc<Engine>,
+    /// Categories and brands, cached (they change rarely).
+    catalog: RwLock<Arc<CatalogMeta>>,
+    /// Wakes the index sync loop after a catalogue write.
+    pub index_wakeup: Notify,
+}
+
+/// The axum state: a cheap handle on [`App`].
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl AppState {
+    /// Builds the state, loading the catalogue metadata from the store.
+    pub async fn new(db: Db, engine: Arc<Engine>) -> anyhow::Result<Self> {
+        let catalog = CatalogMeta::load(&db).await?;
+        Ok(Self::with_catalog(db, engine, catalog))
+    }
+
+    /// Builds the state from already loaded catalogue metadata.
+    pub fn with_catalog(db: Db, engine: Arc<Engine>, catalog: CatalogMeta) -> Self {
+        Self(Arc::new(App {
+            db,
+            engine,
+            catalog: RwLock::new(Arc::new(catalog)),
+            index_wakeup: Notify::new(),
+        }))
+    }
+}
+
+impl App {
+    /// Returns the cached catalogue metadata.
+    pub fn catalog(&self) -> Arc<CatalogMeta> {
+        match self.catalog.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reloads the catalogue metadata from the store.
+    pub async fn reload_catalog(&self) -> anyhow::Result<()> {
+        let fresh = Arc::new(CatalogMeta::load(&self.db).await?);
+        match self.catalog.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}
