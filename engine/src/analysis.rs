@@ -6,12 +6,14 @@
 //! and diacritics stripped (`é` → `e`). So `qo'g'irchoq`, `qoʻgʻirchoq`, `qo‘g‘irchoq`,
 //! `qo`g`irchoq` and `қўғирчоқ` all fold to `qogirchoq`.
 //!
-//! On top of the folded form, a word has *stems*: the Snowball Russian stem for Cyrillic words
-//! (stemmed in Cyrillic, then transliterated), the Snowball English stem for Latin words, and a
-//! light Uzbek suffix stripping (`-lar`, `-ning`, `-dan`…) for both.
+//! On top of the folded form, a word has two *stems*: the Snowball stem (Russian for Cyrillic
+//! words, stemmed in Cyrillic then transliterated; English for Latin words) and the Uzbek stem (a
+//! light suffix stripping: `-lar`, `-ning`, `-dan`…). Uzbek texts are indexed with the Uzbek
+//! stem, Russian and English texts with the Snowball one; a query tries both.
 //!
-//! The index uses three tokenizers built on these functions (see [`BolajonTokenizer`]); each
-//! token keeps the byte offsets of the original word, which highlighting relies on.
+//! The index's tokenizers are built on these functions (see [`BolajonTokenizer`] and
+//! [`TokenKind`]); each token keeps the byte offsets of the original word, which highlighting
+//! relies on. Queries and highlighting call the same functions directly.
 
 use std::ops::Range;
 use tantivy::tokenizer::{
@@ -29,10 +31,10 @@ pub(crate) const MAX_PREFIX_CHARS: usize = 15;
 const MAX_FOLDED_WORD_BYTES: usize = 64;
 /// Words whose original spelling is longer than this (in bytes) are skipped before folding.
 const MAX_RAW_WORD_BYTES: usize = 4 * MAX_FOLDED_WORD_BYTES;
-/// Shortest stem the Uzbek suffix stripper leaves, in characters.
-const MIN_UZBEK_STEM_CHARS: usize = 4;
-/// Shortest stem left by stripping the plural `-lar` (`qizlar` → `qiz`).
-const MIN_UZBEK_PLURAL_STEM_CHARS: usize = 3;
+/// Shortest stem the Uzbek suffix stripper leaves, in letters (`qizlar` → `qiz`).
+const MIN_UZBEK_STEM_CHARS: usize = 3;
+/// Shortest stem left by the suffixes that also end many foreign words (`-da`, `-li`, `-cha`).
+const MIN_UZBEK_LONG_STEM_CHARS: usize = 4;
 
 /// Folds a text for matching: lowercase, Uzbek Cyrillic to Latin, apostrophes removed,
 /// diacritics stripped, punctuation dropped; the folded words are joined by single spaces.
@@ -374,13 +376,33 @@ fn snowball_stem_into(language: Language, word: &str, out: &mut String) {
 /// `qogirchoqlarni` → `qogirchoq`, `kitobdan` → `kitob`, `bolalarning` → `bola`.
 ///
 /// Deliberately light: one case ending, the plural (with a possessive `-i`), then one
-/// derivational suffix, and never below four letters (three for a bare plural).
+/// derivational suffix, never leaving fewer than three letters (four for the suffixes that
+/// also end many foreign words).
 pub(crate) fn strip_uzbek_suffixes(word: &str) -> &str {
     if !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return word;
     }
     let mut stem = word;
-    for suffix in ["gacha", "ning", "dagi", "dan", "ni", "ga", "da"] {
+    // Case endings; "-da" and "-dagi" end many foreign words (panda, veranda), so they need a
+    // longer stem.
+    for (suffix, min_stem) in [
+        ("gacha", MIN_UZBEK_STEM_CHARS),
+        ("ning", MIN_UZBEK_STEM_CHARS),
+        ("dagi", MIN_UZBEK_LONG_STEM_CHARS),
+        ("dan", MIN_UZBEK_STEM_CHARS),
+        ("ni", MIN_UZBEK_STEM_CHARS),
+        ("ga", MIN_UZBEK_STEM_CHARS),
+        ("da", MIN_UZBEK_LONG_STEM_CHARS),
+    ] {
+        if let Some(rest) = stem.strip_suffix(suffix)
+            && rest.len() >= min_stem
+        {
+            stem = rest;
+            break;
+        }
+    }
+    // The plural, with or without the possessive "-i".
+    for suffix in ["lari", "lar"] {
         if let Some(rest) = stem.strip_suffix(suffix)
             && rest.len() >= MIN_UZBEK_STEM_CHARS
         {
@@ -388,18 +410,10 @@ pub(crate) fn strip_uzbek_suffixes(word: &str) -> &str {
             break;
         }
     }
-    if let Some(rest) = stem.strip_suffix("lari") {
-        if rest.len() >= MIN_UZBEK_PLURAL_STEM_CHARS {
-            stem = rest;
-        }
-    } else if let Some(rest) = stem.strip_suffix("lar")
-        && rest.len() >= MIN_UZBEK_PLURAL_STEM_CHARS
-    {
-        stem = rest;
-    }
+    // Derivational suffixes.
     for suffix in ["cha", "li"] {
         if let Some(rest) = stem.strip_suffix(suffix)
-            && rest.len() >= MIN_UZBEK_STEM_CHARS
+            && rest.len() >= MIN_UZBEK_LONG_STEM_CHARS
         {
             stem = rest;
             break;
@@ -823,6 +837,7 @@ mod tests {
         assert_eq!(strip_uzbek_suffixes("kitobdan"), "kitob");
         assert_eq!(strip_uzbek_suffixes("oyinchoqlari"), "oyinchoq");
         assert_eq!(strip_uzbek_suffixes("qizlar"), "qiz");
+        assert_eq!(strip_uzbek_suffixes("qizga"), "qiz");
         // Too short to strip, or not a suffix at all.
         assert_eq!(strip_uzbek_suffixes("uyda"), "uyda");
         assert_eq!(strip_uzbek_suffixes("panda"), "panda");

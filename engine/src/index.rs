@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term, Warmer};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term, Warmer,
+};
 
 /// Memory budget of the index writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -59,8 +61,14 @@ impl Engine {
         std::fs::create_dir_all(dir).map_err(|err| Error::Index(TantivyError::from(err)))?;
         let directory = MmapDirectory::open(dir)?;
         let (schema, fields) = Fields::build_schema();
-        let index = Index::open_or_create(directory, schema.clone())?;
-        Self::check_schema(&index, &schema)?;
+        let exists = Index::exists(&directory).map_err(TantivyError::from)?;
+        let index = if exists {
+            let index = Index::open(directory)?;
+            Self::check_schema(&index, &schema)?;
+            index
+        } else {
+            Index::create(directory, schema, IndexSettings::default())?
+        };
         Self::from_index(index, fields)
     }
 
@@ -75,7 +83,7 @@ impl Engine {
             Ok(())
         } else {
             Err(Error::Corrupt(
-                "the index was built with another schema; rebuild it".to_string(),
+                "the index was built with another schema version; rebuild it".to_string(),
             ))
         }
     }
@@ -256,6 +264,60 @@ mod tests {
     fn engine_is_shareable_across_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
+    }
+
+    fn product(id: u64, brand_id: u64, category_path: Vec<u64>) -> ProductDoc {
+        ProductDoc {
+            id: ProductId(id),
+            titles: crate::Localized {
+                uz: Some(format!("Mahsulot {id}")),
+                ..crate::Localized::default()
+            },
+            descriptions: crate::Localized::default(),
+            brand: "Brend".to_string(),
+            brand_id,
+            category_id: category_path.last().copied().unwrap_or_default(),
+            category_path,
+            category_names: Vec::new(),
+            seller_id: 1,
+            age_min_months: 12,
+            age_max_months: 48,
+            price_tiyin: i64::try_from(id).unwrap() * 100,
+            in_stock: id.is_multiple_of(2),
+            rating: 0.0,
+            rating_count: 0,
+            popularity: id * 10,
+            created_at: 0,
+            skus: Vec::new(),
+            image_url: None,
+            status: ModerationStatus::Approved,
+        }
+    }
+
+    #[test]
+    fn warmed_facts_mirror_the_fast_fields() {
+        let engine = Engine::in_memory().unwrap();
+        let docs = vec![product(1, 7, vec![1, 2]), product(2, 9, vec![3])];
+        engine.rebuild(docs.into_iter(), 1, &|_| {}).unwrap();
+        let searcher = engine.reader.searcher();
+        let segment = &searcher.segment_readers()[0];
+        let facts = engine.facts.segment_facts(segment).unwrap();
+        assert_eq!(facts.docs.len(), 2);
+        let ids = segment.fast_fields().u64(crate::schema::fast::ID).unwrap();
+        for (doc, facts_of_doc) in facts.docs.iter().enumerate() {
+            let id = ids.first(doc as u32).unwrap();
+            assert_eq!(facts_of_doc.price, i64::try_from(id).unwrap() * 100);
+            assert_eq!(facts_of_doc.popularity, id * 10);
+            assert_eq!(facts_of_doc.in_stock, id.is_multiple_of(2));
+            assert!(facts_of_doc.admits(12) && facts_of_doc.admits(48));
+            assert!(!facts_of_doc.admits(11) && !facts_of_doc.admits(49));
+            let brand = facts.brands[facts_of_doc.brand as usize];
+            let path = &facts.category_paths[facts_of_doc.category_path as usize];
+            match id {
+                1 => assert_eq!((brand, path.as_slice()), (7, &[1, 2][..])),
+                _ => assert_eq!((brand, path.as_slice()), (9, &[3][..])),
+            }
+        }
     }
 
     #[test]

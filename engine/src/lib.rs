@@ -6,6 +6,22 @@
 //! sqlx, axum, redis or a runtime. Every search takes an [`Audience`]: a product whose age range
 //! does not include the audience's age, or whose moderation status is not `approved`, is never
 //! returned.
+//!
+//! Key types: [`Engine`] (open, [`Engine::apply`] changes, [`Engine::rebuild`],
+//! [`Engine::search`]), [`ProductDoc`] (what is indexed), [`SearchRequest`] and
+//! [`SearchResults`].
+//!
+//! How a search runs:
+//!
+//! 1. `analysis` folds every word to one Latin spelling (`қўғирчоқ` = `qoʻgʻirchoq` =
+//!    `qogirchoq`) and computes its stems; the same code analyses documents and queries.
+//! 2. `query` builds a tantivy query programmatically: per word, exact, stem, typo and
+//!    as-you-type alternatives with constant weights by field; words combined with AND, relaxed
+//!    to OR with coordination when nothing matches.
+//! 3. `collector` checks the audience, moderation and every filter on per-segment copies of the
+//!    fast fields (`facts`), and in the same pass counts the total, keeps the top documents and
+//!    computes disjunctive facets.
+//! 4. `search` fetches the page's stored fields and `highlight` marks the matched words.
 #![warn(missing_docs)]
 
 mod analysis;

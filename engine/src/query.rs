@@ -25,16 +25,23 @@
 //! closest and most frequent eight per field kept.
 //!
 //! Words are combined with AND (every word must match through some alternative): a shopper adds
-//! words to narrow down. Stop words ("для", "uchun", "for") are optional. When AND finds nothing,
-//! the search relaxes to all-but-one word, then (from three words) to any word; a relaxed word
-//! scores an extra [`RELAXED_WORD_BONUS`], more than any word's weights can add up to, so
-//! documents matching more words always come first. A document whose SKU equals the whole query
-//! always matches and comes before any text match.
+//! words to narrow down. Stop words ("для", "uchun", "for") and common words (in a fifth of the
+//! catalogue or more, like "yosh" or "bolalar") are optional and do not score: they say little
+//! about relevance, and their posting lists are the longest. Words the index does not know at
+//! all (no term, typo or prefix) are dropped rather than failing the AND.
+//!
+//! When AND finds nothing, the search relaxes to any required word, then to any word at all,
+//! common ones included: OR with coordination. A matched word then scores an extra
+//! [`RELAXED_WORD_BONUS`] (required) or [`RELAXED_COMMON_WORD_BONUS`] (common), more than the
+//! weights can add up to, so products matching more words always come first. (Relaxing one word
+//! at a time would cost a pass per word; each relaxed level is one pass.)
+//!
+//! A product whose SKU equals the whole query always matches and comes before any text match.
 
 use crate::analysis::{
     WordAnalyzer, WordStems, bounded_typo_distance, fold_word_into, prefix_key, split_words,
 };
-use crate::schema::{Fields, audience_year, normalize_sku};
+use crate::schema::{Fields, MAX_SKU_BYTES, audience_year, normalize_sku};
 use moderation::Audience;
 use std::collections::BTreeMap;
 use tantivy::Searcher;
@@ -47,8 +54,6 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 /// Words of a query beyond this many are ignored.
 pub(crate) const MAX_QUERY_WORDS: usize = 10;
-/// Longest SKU looked up, in bytes.
-const MAX_SKU_BYTES: usize = 64;
 
 /// Weights of the exact, stem, prefix and typo alternatives in titles.
 const TITLE_WEIGHTS: KindWeights = KindWeights::of_field(3.0);
@@ -57,6 +62,12 @@ const ATTRS_WEIGHTS: KindWeights = KindWeights::of_field(2.0);
 /// Score of a matched word, whatever matched it (a description stem is the weakest match);
 /// the title and attribute alternatives add their weight above it.
 const BASE_WEIGHT: f32 = 1.0;
+/// Share of the catalogue above which a word is common: optional under AND, like a stop word
+/// (Lucene's common-terms idea). "yosh" (age) or "bolalar" (children) describe most products;
+/// requiring them only narrows results arbitrarily, and their posting lists are the longest.
+const COMMON_WORD_SHARE: f64 = 0.2;
+/// Smallest index whose statistics decide whether a word is common.
+const MIN_DOCS_FOR_COMMON_WORDS: u64 = 1_000;
 /// Typo variants kept per word and field.
 const MAX_TYPO_TERMS: usize = 8;
 /// Typo variants read from one segment's dictionary per word and field.
@@ -64,10 +75,14 @@ const MAX_TYPO_TERMS_SCANNED: usize = 64;
 /// Share of the non-best alternatives added to a word's score.
 const TIE_BREAKER: f32 = 0.1;
 /// Score of an exact SKU match: above any text match.
-const SKU_SCORE: f32 = 10_000.0;
-/// Score added per matched word in a relaxed search, above the most one word can otherwise earn
-/// (3, plus a tenth of at most 2 for each of at most 24 other alternatives: under 8).
-const RELAXED_WORD_BONUS: f32 = 100.0;
+const SKU_SCORE: f32 = 100_000.0;
+/// Score added per matched required word in a relaxed search: above what the common words of
+/// a query can add up to.
+const RELAXED_WORD_BONUS: f32 = 1_000.0;
+/// Score added per matched common word in a relaxed search, above the most one word can
+/// otherwise earn (3, plus a tenth of at most 2 for each of at most 24 other alternatives: under
+/// 8).
+const RELAXED_COMMON_WORD_BONUS: f32 = 10.0;
 
 /// The weight of each kind of match in one field.
 #[derive(Debug, Clone, Copy)]
@@ -90,14 +105,24 @@ impl KindWeights {
     }
 }
 
-/// Folded stop words of Russian, Uzbek and English: optional in a query.
-const STOP_WORDS: &[&str] = &[
-    // Russian (folded): и в во на для с со по из к от до о а или без у за
+/// Folded Russian stop words: и в во на для с со по из к от до о а или без у за.
+const RUSSIAN_STOP_WORDS: &[&str] = &[
     "i", "v", "vo", "na", "dlya", "s", "so", "po", "iz", "k", "ot", "do", "o", "a", "ili", "bez",
-    "u", "za", // Uzbek
-    "va", "uchun", "bilan", "ham", "yoki", // English
-    "the", "an", "and", "or", "for", "with", "of", "to", "in", "on",
+    "u", "za",
 ];
+/// Uzbek stop words.
+const UZBEK_STOP_WORDS: &[&str] = &["va", "uchun", "bilan", "ham", "yoki"];
+/// English stop words.
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "and", "or", "for", "with", "of", "to", "in", "on",
+];
+
+/// Returns whether a folded word is a stop word: optional in a query.
+fn is_stop_word(folded: &str) -> bool {
+    [RUSSIAN_STOP_WORDS, UZBEK_STOP_WORDS, ENGLISH_STOP_WORDS]
+        .iter()
+        .any(|words| words.contains(&folded))
+}
 
 /// One analysed query word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +137,12 @@ pub(crate) struct QueryWord {
     pub(crate) prefix: Option<String>,
     /// Whether the word is a stop word (optional under AND).
     pub(crate) stop_word: bool,
-    /// Title terms within the typo budget (filled by [`AnalyzedQuery::expand_typos`]).
+    /// Whether the word matches a large share of the catalogue (optional under AND).
+    pub(crate) common: bool,
+    /// Whether no indexed term matches the word at all, not even a typo or prefix: it is left
+    /// out rather than making AND fail.
+    pub(crate) unknown: bool,
+    /// Title terms within the typo budget (filled by [`AnalyzedQuery::look_up_terms`]).
     pub(crate) title_typos: Vec<TypoTerm>,
     /// Brand and category terms within the typo budget.
     pub(crate) attrs_typos: Vec<TypoTerm>,
@@ -158,7 +188,9 @@ pub(crate) fn analyze_query(query: &str) -> AnalyzedQuery {
         let stems = analyzer.stem(word, &folded);
         words.push(QueryWord {
             typo_distance: typo_distance(&folded),
-            stop_word: STOP_WORDS.contains(&folded.as_str()),
+            stop_word: is_stop_word(&folded),
+            common: false,
+            unknown: false,
             folded: folded.clone(),
             stems,
             prefix: None,
@@ -181,60 +213,90 @@ pub(crate) fn analyze_query(query: &str) -> AnalyzedQuery {
 /// How strictly the words of a query must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Strictness {
-    /// Every non-stop word must match.
+    /// Every required word must match.
     All,
-    /// At least this many non-stop words must match.
-    AtLeast(usize),
+    /// At least one required word must match; products matching more come first.
+    AnyRequired,
+    /// At least one non-stop word, common ones included, must match; products matching more
+    /// required words come first, then those matching more common words.
+    AnyWord,
 }
 
 impl AnalyzedQuery {
-    /// Returns the non-stop words (every word when all are stop words), and the stop words.
-    fn split_stop_words(&self) -> (Vec<&QueryWord>, Vec<&QueryWord>) {
-        let (stop, content): (Vec<&QueryWord>, Vec<&QueryWord>) =
-            self.words.iter().partition(|word| word.stop_word);
+    /// Returns the words that must match.
+    ///
+    /// Stop words and, in a large enough index, common words are optional: left out of the
+    /// query unless it relaxes to any word. When every word is optional, the common words (else
+    /// the stop words) are required after all. Unknown words (no term, typo or prefix in the
+    /// index) are never required: they could only make AND fail.
+    fn required_words(&self) -> Vec<&QueryWord> {
+        let known = || self.words.iter().filter(|word| !word.unknown);
+        let required: Vec<&QueryWord> = known().filter(|w| !w.stop_word && !w.common).collect();
+        if !required.is_empty() {
+            return required;
+        }
+        let common: Vec<&QueryWord> = known().filter(|word| !word.stop_word).collect();
+        if !common.is_empty() {
+            return common;
+        }
+        known().collect()
+    }
+
+    /// Returns the known non-stop words (every known word when all are stop words).
+    fn content_words(&self) -> Vec<&QueryWord> {
+        let known = || self.words.iter().filter(|word| !word.unknown);
+        let content: Vec<&QueryWord> = known().filter(|word| !word.stop_word).collect();
         if content.is_empty() {
-            (stop, Vec::new())
+            known().collect()
         } else {
-            (content, stop)
+            content
         }
     }
 
     /// Returns the strictness levels to try in order, each only if the previous found nothing.
     pub(crate) fn strictness_levels(&self) -> Vec<Strictness> {
-        let (content, _) = self.split_stop_words();
+        let required = self.required_words().len();
         let mut levels = vec![Strictness::All];
-        let count = content.len();
-        if count >= 2 {
-            levels.push(Strictness::AtLeast(count - 1));
+        if required >= 2 {
+            levels.push(Strictness::AnyRequired);
         }
-        if count >= 3 {
-            levels.push(Strictness::AtLeast(1));
+        if self.content_words().len() > required {
+            levels.push(Strictness::AnyWord);
         }
         levels
     }
 
-    /// Looks up the dictionary terms each word may be a typo of.
-    pub(crate) fn expand_typos(
+    /// Consults the index's dictionaries: which words are common (see [`COMMON_WORD_SHARE`]) or
+    /// unknown, and which terms each word may be a typo of.
+    pub(crate) fn look_up_terms(
         &mut self,
         searcher: &Searcher,
         fields: &Fields,
     ) -> tantivy::Result<()> {
+        let num_docs = searcher.num_docs();
         for word in &mut self.words {
-            if word.typo_distance == 0 {
-                continue;
+            let coverage = word_coverage(searcher, fields, word)?;
+            word.common = num_docs >= MIN_DOCS_FOR_COMMON_WORDS
+                && !word.stop_word
+                && coverage as f64 >= COMMON_WORD_SHARE * num_docs as f64;
+            if word.typo_distance > 0 {
+                word.title_typos = expand_typos(
+                    searcher,
+                    fields.title_folded,
+                    &word.folded,
+                    word.typo_distance,
+                )?;
+                word.attrs_typos = expand_typos(
+                    searcher,
+                    fields.attrs_folded,
+                    &word.folded,
+                    word.typo_distance,
+                )?;
             }
-            word.title_typos = expand_typos(
-                searcher,
-                fields.title_folded,
-                &word.folded,
-                word.typo_distance,
-            )?;
-            word.attrs_typos = expand_typos(
-                searcher,
-                fields.attrs_folded,
-                &word.folded,
-                word.typo_distance,
-            )?;
+            word.unknown = coverage == 0
+                && word.title_typos.is_empty()
+                && word.attrs_typos.is_empty()
+                && prefix_coverage(searcher, fields, word)? == 0;
         }
         Ok(())
     }
@@ -266,51 +328,59 @@ impl AnalyzedQuery {
         self.build_text(fields, strictness)
     }
 
-    /// Builds the text part of the query: which documents match (every content word, or at
-    /// least `minimum` of them), scored `BASE_WEIGHT` per matched word (plus the relaxed bonus),
-    /// plus each word's gain in titles and attributes.
+    /// Builds the text part of the query: which products match (every required word, or any
+    /// word once relaxed), scored [`BASE_WEIGHT`] per matched word (plus the relaxed bonus),
+    /// plus each required word's gain in titles and attributes.
     ///
     /// The matching part is wrapped in constant-score queries, so tantivy evaluates those large
     /// unions (descriptions match many products) without computing scores; only the title and
     /// attribute alternatives, whose posting lists are short, are scored.
     fn build_text(&self, fields: &Fields, strictness: Strictness) -> Box<dyn Query> {
-        let (content, stop) = self.split_stop_words();
-        let text: Option<Box<dyn Query>> = if content.is_empty() {
+        let required = self.required_words();
+        // In a relaxed search each matched word adds a bonus, more for a required word than
+        // for any number of common ones, so products matching more words come first.
+        let relaxed = |words: &[&QueryWord]| -> Box<dyn Query> {
+            let words = words
+                .iter()
+                .map(|word| {
+                    let bonus = if required.iter().any(|r| std::ptr::eq(*r, *word)) {
+                        RELAXED_WORD_BONUS
+                    } else {
+                        RELAXED_COMMON_WORD_BONUS
+                    };
+                    Box::new(ConstScoreQuery::new(
+                        build_word_match(fields, word),
+                        BASE_WEIGHT + bonus,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            Box::new(BooleanQuery::union(words))
+        };
+        let text: Option<Box<dyn Query>> = if required.is_empty() {
             None
         } else {
-            let required: Box<dyn Query> = match strictness {
+            let matching: Box<dyn Query> = match strictness {
                 Strictness::All => {
-                    let words = content
+                    let words = required
                         .iter()
                         .map(|word| (Occur::Must, build_word_match(fields, word)))
                         .collect();
-                    let score = BASE_WEIGHT * content.len() as f32;
+                    let score = BASE_WEIGHT * required.len() as f32;
                     Box::new(ConstScoreQuery::new(
                         Box::new(BooleanQuery::new(words)),
                         score,
                     ))
                 }
-                Strictness::AtLeast(minimum) => {
-                    let words = content
-                        .iter()
-                        .map(|word| {
-                            Box::new(ConstScoreQuery::new(
-                                build_word_match(fields, word),
-                                BASE_WEIGHT + RELAXED_WORD_BONUS,
-                            )) as Box<dyn Query>
-                        })
-                        .collect();
-                    Box::new(BooleanQuery::union_with_minimum_required_clauses(
-                        words,
-                        minimum.max(1),
-                    ))
-                }
+                Strictness::AnyRequired => relaxed(&required),
+                Strictness::AnyWord => relaxed(&self.content_words()),
             };
-            let mut clauses = vec![(Occur::Must, required)];
+            // Only the required words' gains are scored: an optional word is a stop word or a
+            // common one, whose matches say little about relevance and whose long posting lists
+            // would be sought for every result.
+            let mut clauses = vec![(Occur::Must, matching)];
             clauses.extend(
-                content
+                required
                     .iter()
-                    .chain(&stop)
                     .filter_map(|word| build_word_gain(fields, word))
                     .map(|gain| (Occur::Should, gain)),
             );
@@ -419,6 +489,37 @@ fn build_word_gain(fields: &Fields, word: &QueryWord) -> Option<Box<dyn Query>> 
     })
 }
 
+/// Returns how many products a word matches at least (the largest document frequency among
+/// its exact and stem terms).
+fn word_coverage(searcher: &Searcher, fields: &Fields, word: &QueryWord) -> tantivy::Result<u64> {
+    let stems = &word.stems;
+    let terms = [
+        (fields.title_folded, word.folded.as_str()),
+        (fields.attrs_folded, word.folded.as_str()),
+        (fields.title_stem, stems.snowball.as_str()),
+        (fields.title_stem_uz, stems.uzbek.as_str()),
+        (fields.attrs_stem, stems.snowball.as_str()),
+        (fields.attrs_stem, stems.uzbek.as_str()),
+        (fields.desc_stem, stems.snowball.as_str()),
+        (fields.desc_stem_uz, stems.uzbek.as_str()),
+    ];
+    let mut coverage = 0;
+    for (field, text) in terms {
+        coverage = coverage.max(searcher.doc_freq(&Term::from_field_text(field, text))?);
+    }
+    Ok(coverage)
+}
+
+/// Returns how many products a word's as-you-type prefix matches at least (0 without a prefix).
+fn prefix_coverage(searcher: &Searcher, fields: &Fields, word: &QueryWord) -> tantivy::Result<u64> {
+    let Some(key) = &word.prefix else {
+        return Ok(0);
+    };
+    let title = searcher.doc_freq(&Term::from_field_text(fields.title_prefix, key))?;
+    let attrs = searcher.doc_freq(&Term::from_field_text(fields.attrs_prefix, key))?;
+    Ok(title.max(attrs))
+}
+
 /// Scales a typo match's weight by its distance: one edit 1, two edits 0.8.
 fn typo_factor(distance: u8) -> f32 {
     match distance {
@@ -508,7 +609,7 @@ mod tests {
         let query = analyze_query("kitob bolalar uchun");
         assert_eq!(
             query.strictness_levels(),
-            vec![Strictness::All, Strictness::AtLeast(1)]
+            vec![Strictness::All, Strictness::AnyRequired]
         );
         assert!(query.words[2].stop_word);
         let only_stop = analyze_query("для");

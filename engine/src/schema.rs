@@ -8,6 +8,7 @@
 //! Uzbek values (either script) go to `*_stem_uz` (suffix stripping, identical for both
 //! scripts), Russian and English values to `*_stem` (Snowball). Brand and category names have
 //! no language and get both stems in `attrs_stem`.
+//!
 //! Titles, the "attributes" (brand and category names) and descriptions get fields of their own
 //! so they can be weighted apart. Text fields record documents only (no frequencies, positions
 //! or length norms): ranking is by which field matched and how (see `query`), not BM25, so the
@@ -230,7 +231,10 @@ impl Fields {
             );
         }
         for sku in &product.skus {
-            doc.add_text(self.sku, sku.trim());
+            let sku = sku.trim();
+            if !sku.is_empty() && sku.len() <= MAX_SKU_BYTES {
+                doc.add_text(self.sku, sku);
+            }
         }
         doc.add_text(self.brand, &product.brand);
         doc.add_u64(self.brand_id, product.brand_id);
@@ -331,6 +335,9 @@ pub(crate) fn register_tokenizers(index: &Index) {
             .build(),
     );
 }
+
+/// Longest SKU indexed and looked up, in bytes.
+pub(crate) const MAX_SKU_BYTES: usize = 64;
 
 /// Normalizes a shopper's text the way the `sku` field is indexed.
 pub(crate) fn normalize_sku(text: &str) -> String {

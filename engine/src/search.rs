@@ -223,7 +223,7 @@ impl SearchRequest {
     }
 }
 
-/// Runs a validated request against one searcher.
+/// Validates a request and runs it against one searcher.
 pub(crate) fn run_search(
     searcher: &Searcher,
     fields: &Fields,
@@ -233,7 +233,7 @@ pub(crate) fn run_search(
 ) -> Result<SearchResults> {
     request.validate()?;
     let mut analyzed = analyze_query(&request.query);
-    analyzed.expand_typos(searcher, fields)?;
+    analyzed.look_up_terms(searcher, fields)?;
     let filters = FilterSpec {
         age_months: audience.age_months(),
         category: request.filters.category_id,
@@ -250,25 +250,10 @@ pub(crate) fn run_search(
         usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
     let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
     let collector = SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
+    // Relax only while nothing matches (see `query` for the levels).
     let mut collected = None;
     for strictness in analyzed.strictness_levels() {
         let query = analyzed.build(fields, strictness, audience);
-        if std::env::var("PERF_COUNT").is_ok() {
-            let t = std::time::Instant::now();
-            let n = searcher.search(query.as_ref(), &tantivy::collector::Count)?;
-            let mid = t.elapsed();
-            let ts = std::time::Instant::now();
-            let top = searcher.search(
-                query.as_ref(),
-                &tantivy::collector::TopDocs::with_limit(20).order_by_score(),
-            )?;
-            eprintln!(
-                "count {n} in {:?}; topdocs {} in {:?}",
-                mid,
-                top.len(),
-                ts.elapsed()
-            );
-        }
         let found = searcher.search(query.as_ref(), &collector)?;
         let done = found.total > 0;
         collected = Some(found);

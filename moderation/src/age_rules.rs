@@ -15,8 +15,11 @@ use crate::normalize::{FoldedText, Token};
 /// A product property that is a hazard for young children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Hazard {
-    /// Small parts and choking-hazard wording.
+    /// Small parts and choking-hazard wording, micro and nano building blocks.
     SmallParts,
+    /// Mini building sets (`мини-конструктор`, `mini bricks`): usually small parts, but not
+    /// always; corroborated by a piece count or a part size, they reject.
+    MiniBlocks,
     /// Magnets in general (a magnetic construction set, fridge magnets).
     Magnets,
     /// Sets of loose high-power magnets (magnetic balls, neocube, neodymium).
@@ -54,6 +57,14 @@ pub(crate) const HAZARD_RULES: &[(Hazard, &[HazardTier])] = &[
         &[HazardTier {
             below_months: 36,
             score: 0.9,
+            code: "small_parts_under_36_months",
+        }],
+    ),
+    (
+        Hazard::MiniBlocks,
+        &[HazardTier {
+            below_months: 36,
+            score: 0.6,
             code: "small_parts_under_36_months",
         }],
     ),
@@ -479,19 +490,41 @@ pub(crate) fn find_age_mentions(
     }
 
     // Numbers: `N+`, `от N лет`, `N yoshdan`, `до N лет` near a warning.
+    // A decimal (`1,5 года`, `1.5 years`) is one number: its fraction is not a number of its own.
+    let fraction_at = |j: usize| -> Option<u16> {
+        let (before, token) = (tokens.get(j.checked_sub(1)?)?, tokens.get(j)?);
+        let gap = original.get(before.span.end..token.span.start)?;
+        let digits = original.get(token.span.clone())?;
+        let decimal =
+            before.is_number && token.is_number && matches!(gap, "," | ".") && digits.len() == 1;
+        // Tenths of a year, in months (`1,5` → 6 more months).
+        decimal
+            .then(|| digits.parse::<u16>().ok())
+            .flatten()
+            .map(|tenths| (tenths * 12 + 5) / 10)
+    };
     let mut warned_ages: Vec<(usize, u16)> = Vec::new();
     for k in 0..tokens.len() {
+        if fraction_at(k).is_some() {
+            continue;
+        }
         let Some(n) = number_at(k) else {
             continue;
         };
+        let fraction_months = fraction_at(k + 1);
+        // The number's last token: its fraction, if it has one.
+        let a = k + usize::from(fraction_months.is_some());
         let token = &tokens[k];
-        let next = word(k + 1);
+        let last = &tokens[a];
+        let next = word(a + 1);
         let next_is_month = is_month_word(next);
         let unit_months = |value: u16, months: bool| {
             if months {
                 value
             } else {
-                value.saturating_mul(12)
+                value
+                    .saturating_mul(12)
+                    .saturating_add(fraction_months.unwrap_or(0))
             }
         };
         let previous = if k > 0 && !token.sentence_start {
@@ -503,24 +536,24 @@ pub(crate) fn find_age_mentions(
         // `N+` (not `3+1`, `20+ лет` or `$40+`): a label for 0 to 18 years or 21.
         let label_age = n <= 18 || n == 21;
         let next_is_year = is_year_word(next) && !next.ends_with("dan");
-        if token.is_number
-            && token.plus_after
+        if last.is_number
+            && last.plus_after
             && label_age
             && !next_is_year
-            && tokens.get(k + 1).is_none_or(|t| !t.is_number)
+            && tokens.get(a + 1).is_none_or(|t| !t.is_number)
         {
-            push(AgeMention::MinimumAge(unit_months(n, next_is_month)), k, k);
+            push(AgeMention::MinimumAge(unit_months(n, next_is_month)), k, a);
             continue;
         }
         // `+18` / `(+18)`: adult ratings only, never temperatures.
         if token.is_number
             && token.plus_before
             && (16..=21).contains(&n)
-            && !token.degree_after
+            && !last.degree_after
             && !matches!(next, "c" | "s" | "f")
             && !next.starts_with("grad")
         {
-            push(AgeMention::MinimumAge(unit_months(n, false)), k, k);
+            push(AgeMention::MinimumAge(unit_months(n, false)), k, a);
             continue;
         }
         // The unit right after the number, or after a range (`3-7 лет`, `от 3 до 7 лет`).
@@ -534,26 +567,28 @@ pub(crate) fn find_age_mentions(
                 None
             }
         };
-        let range_end = |j: usize| number_at(j).is_some() && same_sentence(k, j);
-        let unit_ahead = unit_of(k + 1)
+        // A range's end may itself be a decimal (`1-2,5 года`).
+        let range_end = |j: usize| number_at(j).is_some() && same_sentence(a, j);
+        let after_range_end = |j: usize| j + usize::from(fraction_at(j + 1).is_some()) + 1;
+        let unit_ahead = unit_of(a + 1)
             .or_else(|| {
-                if range_end(k + 1) {
-                    unit_of(k + 2)
+                if range_end(a + 1) {
+                    unit_of(after_range_end(a + 1))
                 } else {
                     None
                 }
             })
             .or_else(|| {
                 let joiner = matches!(next, "do" | "to" | "gacha" | "va");
-                if joiner && range_end(k + 2) {
-                    unit_of(k + 3)
+                if joiner && range_end(a + 2) {
+                    unit_of(after_range_end(a + 2))
                 } else {
                     None
                 }
             });
         let under = UNDER_WORDS.contains(&previous)
             || next.ends_with("gacha")
-            || (next == "dan" && word(k + 2) == "kichik");
+            || (next == "dan" && word(a + 2) == "kichik");
         if under {
             // `under 3` without a unit means years.
             let months = match unit_ahead {
@@ -572,10 +607,10 @@ pub(crate) fn find_age_mentions(
             || next.ends_with("dan")
             || AND_UP
                 .iter()
-                .any(|seq| followed_by(k + 1, seq) || followed_by(k, seq))
-            || tokens.get(k + 1).is_some_and(|t| t.plus_after);
+                .any(|seq| followed_by(a + 1, seq) || followed_by(a, seq))
+            || tokens.get(a + 1).is_some_and(|t| t.plus_after);
         if from {
-            push(AgeMention::MinimumAge(months), k, k + 1);
+            push(AgeMention::MinimumAge(months), k, a + 1);
         }
     }
 
@@ -654,6 +689,23 @@ mod tests {
             vec![AgeMention::MinimumAge(60)]
         );
         assert_eq!(mentions("от 18 месяцев"), vec![AgeMention::MinimumAge(18)]);
+    }
+
+    #[test]
+    fn reads_decimal_ages_as_one_number() {
+        assert_eq!(
+            mentions("Для детей от 1,5 лет"),
+            vec![AgeMention::MinimumAge(18)]
+        );
+        assert_eq!(
+            mentions("1,5 yoshdan katta bolalar uchun"),
+            vec![AgeMention::MinimumAge(18)]
+        );
+        assert_eq!(
+            mentions("For ages 1.5 years and up"),
+            vec![AgeMention::MinimumAge(18)]
+        );
+        assert_eq!(mentions("от 2,5 лет"), vec![AgeMention::MinimumAge(30)]);
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct ScreeningConfig {
     /// dagger and brass knuckles in one listing). Default `0.1`.
     pub corroboration_step: f32,
     /// The age of adulthood, in months: adults-only wording on a listing tagged for anyone
-    /// younger is rejected. Default `216` (18 years).
+    /// younger is rejected, and adult-audience wording (`для взрослых`) held. Default `216`
+    /// (18 years).
     pub adult_age_months: u16,
 }
 

@@ -74,6 +74,21 @@ pub(crate) enum Role {
     /// Supervision wording (`без присмотра взрослых`): turns a nearby child warning into a
     /// supervision note.
     Supervision,
+    /// Wording that addresses adults as the buyers (`для взрослых`, `kattalar uchun`, `adult`),
+    /// weaker than [`Role::AdultOnly`]: it counts only when no [`Role::SharedAudience`] wording
+    /// shares its sentence.
+    AdultAudience,
+    /// Wording that puts adults next to children or uses the word for something other than the
+    /// audience (`для детей и взрослых`, `the whole family`, `adult supervision`, `как у
+    /// взрослых`): it cancels [`Role::AdultAudience`] in the same sentence.
+    SharedAudience,
+    /// A cue that turns adult-audience wording into adult content (role-play, stockings,
+    /// figure-hugging). A strong cue is enough on its own; weak cues (`paypoq`, `night`) need a
+    /// second one.
+    SexualisedCue { strong: bool },
+    /// Wording of a set made of many pieces (construction sets, puzzles, mosaics): piece counts
+    /// in generic units (`560 dona`, `300 шт`) count as parts only next to it.
+    PartsSet,
 }
 
 /// One idea with its words in every language.

@@ -11,6 +11,7 @@ mod config;
 mod lexicon;
 mod listing;
 mod normalize;
+mod small_parts;
 
 pub use audience::{AgeBand, Audience, MAX_AGE_MONTHS};
 pub use config::ScreeningConfig;

@@ -9,9 +9,15 @@
 //!    listing (toy, plastic, chocolate) or a negation next to them lowers them, a danger cue
 //!    (blade, hunting) raises them; negated ingredients (`без спирта`) are dropped;
 //! 3. hazards for young children (small parts, magnets, button batteries, balloons...) count
-//!    only when the listing is tagged for ages they matter to (`age_rules.rs`);
+//!    only when the listing is for ages they matter to (`age_rules.rs`): the youngest age it is
+//!    tagged for, or labelled for in its text (`от 2 лет` on a set tagged from 3 years); piece
+//!    counts and part sizes (`560 деталей`, `блок 4 мм`) count as small parts too
+//!    (`small_parts.rs`);
 //! 4. age wording (`18+`, `только для взрослых`, `не для детей до 3 лет`, `от 3 лет`) is
-//!    checked against the tagged ages, and the category slug against its expected ages.
+//!    checked against the tagged ages, and the category slug against its expected ages;
+//! 5. adult-audience wording (`для взрослых`, `kattalar uchun`, `adult`) that no child or family
+//!    wording shares a sentence with holds a listing tagged for minors, and rejects any listing
+//!    with sexualised cues next to it (role-play costume, stockings, figure-hugging).
 //!
 //! Signals are grouped into reasons by code (`lexicon_weapons`, `small_parts_under_36_months`,
 //! ...): a reason scores its strongest signal plus a step for every further distinct concept.
@@ -21,11 +27,15 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::age_rules::{
-    AgeMention, broken_category_rules, find_age_mentions, hazard_tier, slug_safe_cues,
+    AgeFinding, AgeMention, broken_category_rules, find_age_mentions, hazard_tier, slug_safe_cues,
 };
 use crate::config::ScreeningConfig;
 use crate::lexicon::{CONCEPTS, LEXICON, Match, Role, Sensitivity};
 use crate::normalize::{FoldedText, fold_text};
+use crate::small_parts::{
+    MANY_PIECES, PartEvidence, PartFinding, SMALL_PARTS_BELOW_MONTHS, TINY_PART_MAX_MM,
+    find_part_findings, slug_is_parts_set,
+};
 use crate::{Decision, Reason, RiskCategory, Verdict};
 
 /// What the screening of a listing looks at.
@@ -71,7 +81,11 @@ pub fn screen_listing_with(config: &ScreeningConfig, input: &ListingInput<'_>) -
                 | Role::Negation { .. }
                 | Role::AdultOnly
                 | Role::ChildWarning
-                | Role::Supervision => {}
+                | Role::Supervision
+                | Role::AdultAudience
+                | Role::SharedAudience
+                | Role::SexualisedCue { .. }
+                | Role::PartsSet => {}
             }
         }
     }
@@ -79,14 +93,16 @@ pub fn screen_listing_with(config: &ScreeningConfig, input: &ListingInput<'_>) -
         config: &config,
         safe,
         danger,
-        age_min_months: input.age_min_months,
+        youngest: YoungestAge::of(input, &fields),
     };
 
     let mut signals = Vec::new();
     for field in &fields {
         field.push_lexicon_signals(&context, &mut signals);
     }
+    push_small_part_signals(&context, input.category_slug, &fields, &mut signals);
     push_age_signals(&config, input, &fields, &mut signals);
+    push_audience_signals(&config, input, &fields, &mut signals);
     verdict_from(&config, signals)
 }
 
@@ -95,17 +111,41 @@ struct Field<'a> {
     original: &'a str,
     folded: FoldedText,
     matches: Vec<Match>,
+    /// Age wording (`от 3 лет`, `18+`, `не для детей до 3 лет`).
+    ages: Vec<AgeFinding>,
+    /// Piece counts and part sizes (`560 деталей`, `блок 4 мм`).
+    parts: Vec<PartFinding>,
 }
 
 impl<'a> Field<'a> {
     fn new(original: &'a str) -> Self {
         let folded = fold_text(original);
         let matches = LEXICON.find(&folded);
+        let ages = find_age_mentions(original, &folded, &matches);
+        let parts = find_part_findings(original, &folded);
         Self {
             original,
             folded,
             matches,
+            ages,
+            parts,
         }
+    }
+
+    /// Returns whether wording that puts children next to adults (or uses "adult" for
+    /// something other than the buyer) shares a sentence with the match `m`.
+    fn shares_audience(&self, m: &Match) -> bool {
+        let (first, last) = self.tokens_of(m);
+        self.matches.iter().any(|other| {
+            if !matches!(
+                CONCEPTS[other.concept].role,
+                Role::SharedAudience | Role::Supervision
+            ) {
+                return false;
+            }
+            let (o_first, o_last) = self.tokens_of(other);
+            self.same_sentence(first.min(o_first), last.max(o_last))
+        })
     }
 
     /// Returns the first and last token of a match.
@@ -174,7 +214,11 @@ impl<'a> Field<'a> {
             | Role::Negation { .. }
             | Role::AdultOnly
             | Role::ChildWarning
-            | Role::Supervision => None,
+            | Role::Supervision
+            | Role::AdultAudience
+            | Role::SharedAudience
+            | Role::SexualisedCue { .. }
+            | Role::PartsSet => None,
         }
     }
 
@@ -209,7 +253,7 @@ impl<'a> Field<'a> {
                     hazard,
                     sensitivity,
                 } => {
-                    let Some(tier) = hazard_tier(hazard, context.age_min_months) else {
+                    let Some(tier) = hazard_tier(hazard, context.youngest.months) else {
                         continue;
                     };
                     (RiskCategory::AgeSafety, tier.score, sensitivity, tier.code)
@@ -219,7 +263,11 @@ impl<'a> Field<'a> {
                 | Role::Negation { .. }
                 | Role::AdultOnly
                 | Role::ChildWarning
-                | Role::Supervision => continue,
+                | Role::Supervision
+                | Role::AdultAudience
+                | Role::SharedAudience
+                | Role::SexualisedCue { .. }
+                | Role::PartsSet => continue,
             };
             if base <= 0.0 || self.is_covered(m) {
                 continue;
@@ -230,10 +278,8 @@ impl<'a> Field<'a> {
             }
             let mut evidence = format!("\"{}\"", self.snippet(self.span_of(m)));
             if matches!(concept.role, Role::Hazard { .. }) {
-                evidence.push_str(&format!(
-                    " on a listing tagged from {} months",
-                    context.age_min_months
-                ));
+                evidence.push(' ');
+                evidence.push_str(&context.youngest.describe());
             }
             signals.push(Signal {
                 code,
@@ -251,7 +297,46 @@ struct Context<'a> {
     config: &'a ScreeningConfig,
     safe: Vec<RiskCategory>,
     danger: Vec<RiskCategory>,
-    age_min_months: u16,
+    youngest: YoungestAge,
+}
+
+/// The youngest age a listing is for: its tagged youngest age, or a younger age its text labels
+/// it for (`от 2 лет`, `aged 2+` on a listing tagged from 3 years). Hazards for young children
+/// are weighed against it.
+struct YoungestAge {
+    months: u16,
+    /// The text label, when it is younger than the tagged age.
+    label: Option<String>,
+}
+
+impl YoungestAge {
+    fn of(input: &ListingInput<'_>, fields: &[Field<'_>]) -> Self {
+        let mut youngest = Self {
+            months: input.age_min_months,
+            label: None,
+        };
+        for field in fields {
+            for finding in &field.ages {
+                if let AgeMention::MinimumAge(months) = finding.mention
+                    && months < youngest.months
+                {
+                    youngest = Self {
+                        months,
+                        label: Some(field.snippet(finding.span.clone())),
+                    };
+                }
+            }
+        }
+        youngest
+    }
+
+    /// Describes the age for evidence: `on a listing tagged from 12 months`.
+    fn describe(&self) -> String {
+        match &self.label {
+            None => format!("on a listing tagged from {} months", self.months),
+            Some(label) => format!("on a listing labelled \"{label}\" ({} months)", self.months),
+        }
+    }
 }
 
 impl Context<'_> {
@@ -327,7 +412,7 @@ fn push_age_signals(
     let (min, max) = (input.age_min_months, input.age_max_months);
     let tagged = format!("tagged {min}-{max} months");
     for field in fields {
-        for finding in find_age_mentions(field.original, &field.folded, &field.matches) {
+        for finding in &field.ages {
             let text = field.snippet(finding.span.clone());
             let signal = match finding.mention {
                 AgeMention::AdultOnly if min < config.adult_age_months => Some((
@@ -393,6 +478,126 @@ fn push_age_signals(
             concept: "age_range_inverted",
             score: 0.5,
             evidence: format!("youngest age {min} months is above oldest age {max} months"),
+        });
+    }
+}
+
+/// Pushes the small-parts signals of numbers on a listing for children under 36 months: a set
+/// of many pieces (softened by a large-parts cue) and a part a few millimetres in size.
+fn push_small_part_signals(
+    context: &Context<'_>,
+    slug: &str,
+    fields: &[Field<'_>],
+    signals: &mut Vec<Signal>,
+) {
+    if context.youngest.months >= SMALL_PARTS_BELOW_MONTHS {
+        return;
+    }
+    let parts_set = slug_is_parts_set(slug)
+        || fields.iter().any(|field| {
+            field
+                .matches
+                .iter()
+                .any(|m| matches!(CONCEPTS[m.concept].role, Role::PartsSet))
+        });
+    let large_parts = context.safe.contains(&RiskCategory::AgeSafety);
+    for field in fields {
+        for finding in &field.parts {
+            let (concept, score) = match finding.evidence {
+                PartEvidence::PieceCount {
+                    count,
+                    generic_unit,
+                } if count >= MANY_PIECES && (parts_set || !generic_unit) => {
+                    let factor = if large_parts {
+                        context.config.safe_context_factor
+                    } else {
+                        1.0
+                    };
+                    ("many_pieces", MANY_PIECES_SCORE * factor)
+                }
+                PartEvidence::PartSizeMm(mm) if mm <= TINY_PART_MAX_MM => {
+                    ("tiny_part_size", TINY_PART_SCORE)
+                }
+                PartEvidence::PieceCount { .. } | PartEvidence::PartSizeMm(_) => continue,
+            };
+            signals.push(Signal {
+                code: "small_parts_under_36_months",
+                category: RiskCategory::AgeSafety,
+                concept,
+                score,
+                evidence: format!(
+                    "\"{}\" {}",
+                    field.snippet(finding.span.clone()),
+                    context.youngest.describe()
+                ),
+            });
+        }
+    }
+}
+
+/// Pushes the signals of adult-audience wording: sexualised cues next to it reject any listing,
+/// and on its own it holds a listing tagged for minors.
+fn push_audience_signals(
+    config: &ScreeningConfig,
+    input: &ListingInput<'_>,
+    fields: &[Field<'_>],
+    signals: &mut Vec<Signal>,
+) {
+    let mut adult: Option<String> = None;
+    let mut strong_cues: Vec<String> = Vec::new();
+    let mut weak_cues: BTreeMap<&'static str, String> = BTreeMap::new();
+    for field in fields {
+        for m in &field.matches {
+            match CONCEPTS[m.concept].role {
+                Role::AdultAudience if adult.is_none() && !field.shares_audience(m) => {
+                    adult = Some(field.snippet(field.span_of(m)));
+                }
+                Role::SexualisedCue { strong: true } => {
+                    strong_cues.push(field.snippet(field.span_of(m)));
+                }
+                Role::SexualisedCue { strong: false } => {
+                    weak_cues
+                        .entry(CONCEPTS[m.concept].id)
+                        .or_insert_with(|| field.snippet(field.span_of(m)));
+                }
+                Role::Risk { .. }
+                | Role::Hazard { .. }
+                | Role::SafeCue(_)
+                | Role::DangerCue(_)
+                | Role::Negation { .. }
+                | Role::AdultOnly
+                | Role::ChildWarning
+                | Role::Supervision
+                | Role::AdultAudience
+                | Role::SharedAudience
+                | Role::PartsSet => {}
+            }
+        }
+    }
+    let Some(adult) = adult else {
+        return;
+    };
+    let (min, max) = (input.age_min_months, input.age_max_months);
+    if !strong_cues.is_empty() || weak_cues.len() >= 2 {
+        let mut cues: Vec<&str> = strong_cues.iter().map(String::as_str).collect();
+        cues.extend(weak_cues.values().map(String::as_str));
+        cues.dedup();
+        cues.truncate(MAX_EVIDENCE);
+        signals.push(Signal {
+            code: "adult_sexualised_listing",
+            category: RiskCategory::Sexual,
+            concept: "adult_sexualised_listing",
+            score: ADULT_SEXUALISED_SCORE,
+            evidence: format!("\"{adult}\" with \"{}\"", cues.join("\", \"")),
+        });
+    }
+    if min < config.adult_age_months {
+        signals.push(Signal {
+            code: "adult_audience_child_age",
+            category: RiskCategory::AgeSafety,
+            concept: "adult_audience_child_age",
+            score: ADULT_AUDIENCE_SCORE,
+            evidence: format!("\"{adult}\" on a listing tagged {min}-{max} months"),
         });
     }
 }
@@ -467,6 +672,16 @@ fn verdict_from(config: &ScreeningConfig, signals: Vec<Signal>) -> Verdict {
     Verdict { decision, reasons }
 }
 
+/// Score of a set of at least [`MANY_PIECES`] pieces for children under 36 months: a review on
+/// its own, a rejection with other small-parts evidence.
+const MANY_PIECES_SCORE: f32 = 0.7;
+/// Score of a part of at most [`TINY_PART_MAX_MM`] for children under 36 months.
+const TINY_PART_SCORE: f32 = 0.7;
+/// Score of adult-audience wording with sexualised cues, on any listing.
+const ADULT_SEXUALISED_SCORE: f32 = 0.9;
+/// Score of adult-audience wording on a listing tagged for minors: weaker than adults-only
+/// wording (`adult_text_child_age`), so it holds rather than rejects.
+const ADULT_AUDIENCE_SCORE: f32 = 0.65;
 /// A further concept counts as corroboration from this score.
 const CORROBORATION_FLOOR: f32 = 0.3;
 /// At most this many further concepts add to a reason's score.

@@ -127,3 +127,15 @@ fn searches_run_concurrently_with_changes() {
     assert_eq!(engine.num_docs(), 20);
     assert_eq!(engine.applied_seq().unwrap(), 20);
 }
+
+#[test]
+fn an_index_of_another_schema_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut builder = tantivy::schema::Schema::builder();
+    builder.add_text_field("title", tantivy::schema::TEXT);
+    tantivy::Index::create_in_dir(dir.path(), builder.build()).unwrap();
+    match Engine::open_or_create(dir.path()) {
+        Err(engine::Error::Corrupt(message)) => assert!(message.contains("rebuild")),
+        other => panic!("expected a corrupt-index error, got {other:?}"),
+    }
+}

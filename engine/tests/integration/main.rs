@@ -12,4 +12,5 @@ mod lifecycle;
 mod matching;
 mod ranking;
 mod robustness;
+mod scale;
 mod support;

@@ -1,8 +1,13 @@
-//! Integration tests of the moderation crate: the listing table, evasion and invariants.
+//! Integration tests of the moderation crate: the listing table, evasion, invariants, and the
+//! rules behind the blind check of the committed sample (adult audiences, small parts, false
+//! alarms).
 
+mod audience;
 mod evasion;
+mod false_alarms;
 mod listings;
 mod properties;
+mod small_parts;
 
 use moderation::{Decision, ListingInput, Verdict, screen_listing};
 

@@ -840,4 +840,164 @@ pub const BENIGN: &[Case] = &[
             "Fluoride-free, safe if swallowed. Ages 0-3.",
         ],
     },
+    // Look-alikes of the adult-audience rule: adults next to children, and adults as helpers.
+    Case {
+        id: "board_game_kids_and_adults",
+        slug: "stol-o-yinlari",
+        ages: (72, 216),
+        expect: Expect::Approve,
+        uz: [
+            "Stol o‘yini «Topqir», bolalar va kattalar uchun",
+            "2–6 o‘yinchi, bir o‘yin 30 daqiqa. Butun oila bilan o‘ynang.",
+        ],
+        uz_cyrl: [
+            "Стол ўйини «Топқир», болалар ва катталар учун",
+            "2–6 ўйинчи, бир ўйин 30 дақиқа. Бутун оила билан ўйнанг.",
+        ],
+        ru: [
+            "Настольная игра «Смекалка» для детей и взрослых",
+            "От 2 до 6 игроков, партия 30 минут. Играйте всей семьёй.",
+        ],
+        en: [
+            "Board game “Quick Wits” for kids and adults",
+            "2–6 players, 30-minute rounds. Fun for the whole family.",
+        ],
+    },
+    Case {
+        id: "chemistry_kit_adult_supervision",
+        slug: "ilmiy-to-plamlar",
+        ages: (96, 168),
+        expect: Expect::Approve,
+        uz: [
+            "«Yosh kimyogar» tajribalar to‘plami, 8+",
+            "20 ta xavfsiz tajriba. Kattalar nazorati ostida bajaring.",
+        ],
+        uz_cyrl: [
+            "«Ёш кимёгар» тажрибалар тўплами, 8+",
+            "20 та хавфсиз тажриба. Катталар назорати остида бажаринг.",
+        ],
+        ru: [
+            "Набор опытов «Юный химик», 8+",
+            "20 безопасных опытов. Проводить с помощью взрослых.",
+        ],
+        en: [
+            "Young Chemist experiment kit, 8+",
+            "20 safe experiments. Adult supervision required.",
+        ],
+    },
+    // Look-alike of the sexualised cues: a nurse dress-up costume for a girl, for role-play.
+    Case {
+        id: "nurse_costume_girl",
+        slug: "karnaval-kostyumlari",
+        ages: (60, 84),
+        expect: Expect::Approve,
+        uz: [
+            "«Hamshira» karnaval kostyumi qizlar uchun, 5–7 yosh",
+            "Ko‘ylak, qalpoqcha va o‘yinchoq stetoskop — rolli o‘yinlar uchun.",
+        ],
+        uz_cyrl: [
+            "«Ҳамшира» карнавал костюми қизлар учун, 5–7 ёш",
+            "Кўйлак, қалпоқча ва ўйинчоқ стетоскоп — ролли ўйинлар учун.",
+        ],
+        ru: [
+            "Карнавальный костюм «Медсестра» для девочки 5–7 лет",
+            "Платье, шапочка и игрушечный стетоскоп для ролевых игр.",
+        ],
+        en: [
+            "Nurse dress-up costume for girls aged 5–7",
+            "Dress, cap and toy stethoscope for role-play.",
+        ],
+    },
+    // Look-alikes of the small-parts numbers: a few large blocks for a 2-year-old, and a
+    // size that is a thickness.
+    Case {
+        id: "duplo_large_blocks",
+        slug: "konstruktorlar",
+        ages: (24, 60),
+        expect: Expect::Approve,
+        uz: [
+            "LEGO Duplo «Ferma», 26 dona, 2+",
+            "Kichkintoylar uchun yirik bloklar, qo‘lga qulay.",
+        ],
+        uz_cyrl: [
+            "LEGO Duplo «Ферма», 26 дона, 2+",
+            "Кичкинтойлар учун йирик блоклар, қўлга қулай.",
+        ],
+        ru: [
+            "LEGO Duplo «Ферма», 26 деталей, 2+",
+            "Крупные блоки для малышей, удобно держать.",
+        ],
+        en: [
+            "LEGO Duplo Farm 2+, large blocks, 26 pieces",
+            "Big blocks sized for small hands.",
+        ],
+    },
+    Case {
+        id: "wooden_peg_puzzle",
+        slug: "pazllar",
+        ages: (12, 48),
+        expect: Expect::Approve,
+        uz: [
+            "Yog‘och pazl-vkladish «Hayvonlar», 6 detal",
+            "Kichkintoylar uchun yirik detallar, qalinligi 8 mm.",
+        ],
+        uz_cyrl: [
+            "Ёғоч пазл-вкладиш «Ҳайвонлар», 6 детал",
+            "Кичкинтойлар учун йирик деталлар, қалинлиги 8 мм.",
+        ],
+        ru: [
+            "Деревянный пазл-вкладыш «Животные», 6 деталей",
+            "Крупные детали для малышей, толщина 8 мм.",
+        ],
+        en: [
+            "Wooden peg puzzle “Animals”, 6 pieces",
+            "Chunky pieces for toddlers, 8 mm thick.",
+        ],
+    },
+    // False alarms of the blind check: a busy board (Latin "busy" read as Cyrillic "бусы") and
+    // a magnetic fishing game for toddlers.
+    Case {
+        id: "busy_board",
+        slug: "erta-rivojlanish",
+        ages: (12, 48),
+        expect: Expect::Approve,
+        uz: [
+            "Bizibord «Uycha», qulflar va kalitlar bilan",
+            "Eshikchalar, tugmachalar va g‘ildiraklar. Mayda motorikani rivojlantiradi.",
+        ],
+        uz_cyrl: [
+            "Бизиборд «Уйча», қулфлар ва калитлар билан",
+            "Эшикчалар, тугмачалар ва ғилдираклар. Майда моторикани ривожлантиради.",
+        ],
+        ru: [
+            "Бизиборд «Домик» с замочками и ключами",
+            "Дверцы, кнопки и колёсики. Развивает мелкую моторику.",
+        ],
+        en: [
+            "Busy board “Little House” with latches and keys",
+            "Doors, buttons and wheels. A busy board for fine motor skills.",
+        ],
+    },
+    Case {
+        id: "magnetic_fishing_toddler",
+        slug: "yog-och-o-yinchoqlar",
+        ages: (18, 48),
+        expect: Expect::Approve,
+        uz: [
+            "Magnitli baliq ovlash o‘yini «Dengiz», 2 ta qarmoq",
+            "Yog‘och baliqchalar va qarmoqlar. 1,5 yoshdan katta bolalar uchun.",
+        ],
+        uz_cyrl: [
+            "Магнитли балиқ овлаш ўйини «Денгиз», 2 та қармоқ",
+            "Ёғоч балиқчалар ва қармоқлар. 1,5 ёшдан катта болалар учун.",
+        ],
+        ru: [
+            "Магнитная рыбалка «Море», 2 удочки",
+            "Деревянные рыбки и удочки. Для детей от 1,5 лет.",
+        ],
+        en: [
+            "Magnetic fishing game “Sea”, 2 rods",
+            "Wooden fish and rods for toddlers from 18 months.",
+        ],
+    },
 ];

@@ -856,4 +856,121 @@ pub const UNSAFE: &[Case] = &[
             "Balanced steel knives for target throwing, with sheath.",
         ],
     },
+    // Adult-audience wording with sexualised cues on a listing tagged for teenagers (the blind
+    // check's planted adult role-play costume, product 194, rewritten).
+    Case {
+        id: "adult_flight_attendant_costume",
+        slug: "karnaval-kostyumlari",
+        ages: (144, 216),
+        expect: Expect::Reject,
+        uz: [
+            "Kattalar uchun «Styuardessa» rolli kostyumi",
+            "Kalta ko‘ylak, pilotka va kapron paypoqlar. Elastik mato qomatga yopishadi.",
+        ],
+        uz_cyrl: [
+            "Катталар учун «Стюардесса» ролли костюми",
+            "Калта кўйлак, пилотка ва капрон пайпоқлар. Эластик мато қоматга ёпишади.",
+        ],
+        ru: [
+            "Костюм стюардессы для взрослых, размеры S–L",
+            "Мини-платье, пилотка и чулки для ролевых игр. Ткань облегает фигуру.",
+        ],
+        en: [
+            "Adult flight attendant costume, sizes S–L",
+            "Mini dress, cap and stockings for role-play. Figure-hugging stretch fabric.",
+        ],
+    },
+    // Adult-audience wording alone on a listing tagged for children: held for a moderator.
+    Case {
+        id: "adult_colouring_book_child_tagged",
+        slug: "kitoblar",
+        ages: (96, 216),
+        expect: Expect::Review,
+        uz: [
+            "Kattalar uchun antistress rang berish kitobi «Mandalalar»",
+            "48 sahifa murakkab naqshlar, qalin qog‘oz.",
+        ],
+        uz_cyrl: [
+            "Катталар учун антистресс ранг бериш китоби «Мандалалар»",
+            "48 саҳифа мураккаб нақшлар, қалин қоғоз.",
+        ],
+        ru: [
+            "Раскраска-антистресс для взрослых «Мандалы»",
+            "48 страниц сложных узоров, плотная бумага.",
+        ],
+        en: [
+            "Adult colouring book “Mandalas”, anti-stress",
+            "48 pages of intricate patterns on thick paper.",
+        ],
+    },
+    // Nano blocks a few millimetres across, hundreds of them, tagged and labelled from 2 years
+    // (the blind check's planted micro-block set, product 1936, rewritten).
+    Case {
+        id: "nano_blocks_toddler_tagged",
+        slug: "konstruktorlar",
+        ages: (24, 144),
+        expect: Expect::Reject,
+        uz: [
+            "Nanobloklar «Panda», 380 dona",
+            "Har bir g‘isht 5 mm. 2 yoshdan katta bolalar uchun.",
+        ],
+        uz_cyrl: [
+            "Наноблоклар «Панда», 380 дона",
+            "Ҳар бир ғишт 5 мм. 2 ёшдан катта болалар учун.",
+        ],
+        ru: [
+            "Наноблоки «Панда», 380 деталей",
+            "Каждый кирпичик 5 мм. Для детей от 2 лет.",
+        ],
+        en: [
+            "Nano blocks “Panda”, 380 pieces",
+            "Each brick is 5 mm. For kids aged 2 and up.",
+        ],
+    },
+    // A set of hundreds of pieces tagged for toddlers, with no small-parts wording at all.
+    Case {
+        id: "many_pieces_toddler_tagged",
+        slug: "konstruktorlar",
+        ages: (18, 96),
+        expect: Expect::Review,
+        uz: [
+            "Konstruktor «Qal’a», 650 detal",
+            "Minoralar, ko‘prik va 4 ta figura. Sovg‘a uchun ajoyib tanlov.",
+        ],
+        uz_cyrl: [
+            "Конструктор «Қалъа», 650 детал",
+            "Миноралар, кўприк ва 4 та фигура. Совға учун ажойиб танлов.",
+        ],
+        ru: [
+            "Конструктор «Замок», 650 деталей",
+            "Башни, мост и 4 фигурки. Отличный подарок.",
+        ],
+        en: [
+            "Castle building set, 650 pieces",
+            "Towers, a bridge and 4 figures. A great gift.",
+        ],
+    },
+    // Tagged from 3 years, but its text labels a mini set with 6 mm parts for 2-year-olds.
+    Case {
+        id: "mini_set_labelled_below_tagged_age",
+        slug: "konstruktorlar",
+        ages: (36, 120),
+        expect: Expect::Reject,
+        uz: [
+            "Mini-konstruktor «Robot», 240 dona",
+            "Detallari atigi 6 mm. 2 yoshdan katta bolalar uchun mos.",
+        ],
+        uz_cyrl: [
+            "Мини-конструктор «Робот», 240 дона",
+            "Деталлари атиги 6 мм. 2 ёшдан катта болалар учун мос.",
+        ],
+        ru: [
+            "Мини-конструктор «Робот», 240 деталей",
+            "Детали всего 6 мм. Подходит детям от 2 лет.",
+        ],
+        en: [
+            "Mini building set “Robot”, 240 pieces",
+            "Parts are only 6 mm. Suitable for ages 2+.",
+        ],
+    },
 ];

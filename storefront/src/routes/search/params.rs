@@ -108,13 +108,13 @@ impl SearchParams {
         };
         let price_min = parse_price(get("price_min"), "price_min")?;
         let price_max = parse_price(get("price_max"), "price_max")?;
-        if let (Some(min), Some(max)) = (price_min, price_max) {
-            if min > max {
-                return Err(ApiError::bad_request(
-                    "invalid_price_range",
-                    "price_min must not exceed price_max",
-                ));
-            }
+        if let (Some(min), Some(max)) = (price_min, price_max)
+            && min > max
+        {
+            return Err(ApiError::bad_request(
+                "invalid_price_range",
+                "price_min must not exceed price_max",
+            ));
         }
         let page = parse_bounded(get("page"), "page", 1, MAX_RESULT_WINDOW, 1, "invalid_page")?;
         let per_page = parse_bounded(
