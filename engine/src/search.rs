@@ -38,6 +38,35 @@ pub enum Sort {
     Popularity,
 }
 
+impl Sort {
+    /// Every order, in documentation order.
+    pub const ALL: [Sort; 6] = [
+        Sort::Relevance,
+        Sort::PriceAsc,
+        Sort::PriceDesc,
+        Sort::Newest,
+        Sort::Rating,
+        Sort::Popularity,
+    ];
+
+    /// Returns the stable API name (`relevance`, `price_asc`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::PriceAsc => "price_asc",
+            Self::PriceDesc => "price_desc",
+            Self::Newest => "newest",
+            Self::Rating => "rating",
+            Self::Popularity => "popularity",
+        }
+    }
+
+    /// Parses a name produced by [`Sort::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|sort| sort.name() == name)
+    }
+}
+
 /// Filters on top of the mandatory audience filter. `None`/`false` means "no filter".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {

@@ -142,3 +142,32 @@ pub enum BuildError {
     #[error(transparent)]
     Engine(#[from] engine::Error),
 }
+
+/// Converts a benchmark query into the audience and engine request it stands for.
+pub fn request_for(
+    query: &datasets::queries::BenchQuery,
+    taxonomy: &Taxonomy,
+) -> Result<(moderation::Audience, engine::SearchRequest), moderation::Error> {
+    let audience = moderation::Audience::new(i64::from(query.age_months))?;
+    let request = engine::SearchRequest {
+        query: query.q.clone(),
+        filters: engine::Filters {
+            category_id: query
+                .category
+                .as_deref()
+                .and_then(|slug| taxonomy.by_slug(slug))
+                .map(|node| node.id),
+            price_min: query.price_min,
+            price_max: query.price_max,
+            in_stock: query.in_stock,
+            ..engine::Filters::default()
+        },
+        sort: query
+            .sort
+            .as_deref()
+            .and_then(engine::Sort::parse)
+            .unwrap_or_default(),
+        ..engine::SearchRequest::new(String::new())
+    };
+    Ok((audience, request))
+}

@@ -13,7 +13,9 @@
 mod dataset;
 mod taxonomy;
 
-pub use dataset::{BuildError, BuildStats, build_from_catalog, doc_from_product, taxonomy_of};
+pub use dataset::{
+    BuildError, BuildStats, build_from_catalog, doc_from_product, request_for, taxonomy_of,
+};
 pub use taxonomy::{CategoryNode, Taxonomy, TaxonomyError};
 
 use engine::{Change, Localized, ProductDoc, ProductId};

@@ -3,11 +3,10 @@
 
 use crate::catalog::CatalogMeta;
 use crate::db::Db;
-use crate::db::catalog::{BrandRow, SellerRow};
 use crate::state::AppState;
 use anyhow::Context;
-use datasets::queries::{BenchQuery, bench_queries};
-use engine::{Audience, Engine, Filters, Lang, SearchRequest, Sort};
+use datasets::queries::bench_queries;
+use engine::{Audience, Engine, SearchRequest};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -93,42 +92,6 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0
 }
 
-/// Converts a bench query into an engine request, resolving its category slug.
-pub fn engine_request(
-    query: &BenchQuery,
-    catalog: &CatalogMeta,
-) -> anyhow::Result<(Audience, SearchRequest)> {
-    let category_id = query
-        .category
-        .as_deref()
-        .and_then(|slug| catalog.resolve_category(slug))
-        .map(|row| row.id as u64);
-    let request = SearchRequest {
-        query: query.q.clone(),
-        filters: Filters {
-            category_id,
-            price_min: query.price_min,
-            price_max: query.price_max,
-            in_stock: query.in_stock,
-            ..Filters::default()
-        },
-        sort: match query.sort.as_deref() {
-            Some("price_asc") => Sort::PriceAsc,
-            Some("price_desc") => Sort::PriceDesc,
-            Some("newest") => Sort::Newest,
-            Some("rating") => Sort::Rating,
-            Some("popularity") => Sort::Popularity,
-            _ => Sort::Relevance,
-        },
-        page: 1,
-        per_page: 20,
-        lang: Lang::Uz,
-        highlight: false,
-    };
-    let audience = Audience::new(i64::from(query.age_months))?;
-    Ok((audience, request))
-}
-
 /// Runs the whole benchmark and prints its report.
 pub async fn run_search_bench(args: &SearchBenchArgs) -> anyhow::Result<()> {
     println!(
@@ -169,32 +132,14 @@ pub async fn run_search_bench(args: &SearchBenchArgs) -> anyhow::Result<()> {
 
     let db = Db::connect("sqlite::memory:").await?;
     db.migrate().await?;
-    let categories = crate::seed::category_rows(&catalog.categories);
-    let brands: Vec<BrandRow> = catalog
-        .brands
-        .iter()
-        .map(|brand| BrandRow {
-            id: brand.id as i64,
-            name: brand.name.clone(),
-        })
-        .collect();
-    let sellers: Vec<SellerRow> = catalog
-        .sellers
-        .iter()
-        .map(|seller| SellerRow {
-            id: seller.id as i64,
-            slug: seller.slug.clone(),
-            name: seller.name.clone(),
-            region: seller.region.clone(),
-        })
-        .collect();
+    let (sellers, brands, categories) = crate::seed::taxonomy_rows(&catalog);
     db.insert_taxonomy(&sellers, &brands, &categories).await?;
     let meta = CatalogMeta::load(&db).await?;
     let queries = bench_queries(args.seed, args.queries);
     let requests = queries
         .iter()
-        .map(|query| engine_request(query, &meta))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .map(|query| indexer::request_for(query, &meta.taxonomy))
+        .collect::<Result<Vec<_>, _>>()?;
 
     // In-process, one thread: the latency of a single search.
     let mut samples = Vec::with_capacity(requests.len() * args.rounds);

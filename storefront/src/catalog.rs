@@ -68,6 +68,19 @@ impl CatalogMeta {
         }
     }
 
+    /// Returns a reference (id, slug, name in `lang`) to a category.
+    pub fn category_ref(&self, id: u64, lang: Lang) -> crate::routes::search::CategoryRef {
+        crate::routes::search::CategoryRef {
+            id,
+            slug: self
+                .categories
+                .get(&id)
+                .map(|row| row.slug.clone())
+                .unwrap_or_default(),
+            name: self.category_name(id, lang).unwrap_or_default().to_owned(),
+        }
+    }
+
     /// Returns a category's name in `lang`.
     pub fn category_name(&self, id: u64, lang: Lang) -> Option<&str> {
         self.categories
@@ -78,14 +91,7 @@ impl CatalogMeta {
     /// Maps a stored product to an engine document (cheapest in-stock variant is the price).
     pub fn doc_from_record(&self, record: &ProductRecord) -> anyhow::Result<ProductDoc> {
         let product = &record.product;
-        let in_stock = record.variants.iter().any(|variant| variant.stock > 0);
-        let price_tiyin = record
-            .variants
-            .iter()
-            .filter(|variant| variant.stock > 0 || !in_stock)
-            .map(|variant| variant.price_tiyin)
-            .min()
-            .unwrap_or(0);
+        let (in_stock, price_tiyin) = record.stock_and_price();
         let category_id = product.category_id as u64;
         Ok(ProductDoc {
             id: ProductId(product.id as u64),

@@ -61,13 +61,27 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             report.products
         );
     }
-    let engine = engine::Engine::open_or_create(&config.index_dir())
-        .with_context(|| format!("opening the index in {}", config.index_dir().display()))?;
+    let engine = open_index(&config.index_dir())?;
     let state = AppState::new(db, Arc::new(engine)).await?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
     Ok(state)
+}
+
+/// Opens the index in `dir`. An index written with another schema (an older release) is
+/// discarded and rebuilt from the store: the store is the source of truth.
+pub fn open_index(dir: &std::path::Path) -> anyhow::Result<engine::Engine> {
+    match engine::Engine::open_or_create(dir) {
+        Err(engine::Error::Corrupt(reason)) => {
+            tracing::warn!(%reason, dir = %dir.display(), "discarding an incompatible index: {reason}");
+            std::fs::remove_dir_all(dir)
+                .with_context(|| format!("removing the incompatible index {}", dir.display()))?;
+            engine::Engine::open_or_create(dir)
+                .with_context(|| format!("creating the index in {}", dir.display()))
+        }
+        result => result.with_context(|| format!("opening the index in {}", dir.display())),
+    }
 }
 
 /// Serves `state` on `config.addr` until Ctrl-C or SIGTERM, with the index sync loop running.

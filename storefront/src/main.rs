@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             std::fs::create_dir_all(&config.data_dir)?;
             let db = Db::connect(&config.database_url()).await?;
             db.migrate().await?;
-            let engine = engine::Engine::open_or_create(&config.index_dir())?;
+            let engine = storefront::open_index(&config.index_dir())?;
             let state = storefront::AppState::new(db, std::sync::Arc::new(engine)).await?;
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(

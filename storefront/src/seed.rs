@@ -35,25 +35,7 @@ pub async fn seed_catalog(db: &Db, catalog: &datasets::Catalog) -> anyhow::Resul
         db.catalog_is_empty().await?,
         "the database already holds a catalogue"
     );
-    let sellers: Vec<SellerRow> = catalog
-        .sellers
-        .iter()
-        .map(|seller| SellerRow {
-            id: seller.id as i64,
-            slug: seller.slug.clone(),
-            name: seller.name.clone(),
-            region: seller.region.clone(),
-        })
-        .collect();
-    let brands: Vec<BrandRow> = catalog
-        .brands
-        .iter()
-        .map(|brand| BrandRow {
-            id: brand.id as i64,
-            name: brand.name.clone(),
-        })
-        .collect();
-    let categories = category_rows(&catalog.categories);
+    let (sellers, brands, categories) = taxonomy_rows(catalog);
     db.insert_taxonomy(&sellers, &brands, &categories).await?;
 
     let slugs: HashMap<u64, &str> = catalog
@@ -83,6 +65,31 @@ pub async fn seed_catalog(db: &Db, catalog: &datasets::Catalog) -> anyhow::Resul
         report.products += chunk.len();
     }
     Ok(report)
+}
+
+/// Returns the rows of a catalogue's sellers, brands and categories (parents first).
+pub fn taxonomy_rows(
+    catalog: &datasets::Catalog,
+) -> (Vec<SellerRow>, Vec<BrandRow>, Vec<CategoryRow>) {
+    let sellers = catalog
+        .sellers
+        .iter()
+        .map(|seller| SellerRow {
+            id: seller.id as i64,
+            slug: seller.slug.clone(),
+            name: seller.name.clone(),
+            region: seller.region.clone(),
+        })
+        .collect();
+    let brands = catalog
+        .brands
+        .iter()
+        .map(|brand| BrandRow {
+            id: brand.id as i64,
+            name: brand.name.clone(),
+        })
+        .collect();
+    (sellers, brands, category_rows(&catalog.categories))
 }
 
 /// Screens a new listing; returns its initial status and the reasons as JSON.

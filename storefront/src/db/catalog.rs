@@ -261,9 +261,51 @@ pub struct ProductRecord {
     pub images: Vec<ImageRow>,
 }
 
+impl ProductRecord {
+    /// Returns whether any variant is in stock, and the price to show: the cheapest in-stock
+    /// variant, or the cheapest variant when none is in stock.
+    pub fn stock_and_price(&self) -> (bool, i64) {
+        let in_stock = self.variants.iter().any(|variant| variant.stock > 0);
+        let price = self
+            .variants
+            .iter()
+            .filter(|variant| variant.stock > 0 || !in_stock)
+            .map(|variant| variant.price_tiyin)
+            .min()
+            .unwrap_or(0);
+        (in_stock, price)
+    }
+}
+
 /// Converts a Unix timestamp (seconds) into a UTC time, clamping invalid values to the epoch.
 pub fn time_from_unix(seconds: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(seconds, 0).single().unwrap_or_default()
+}
+
+/// Runs one product write (`$write`, evaluating to the rows it affected) in a transaction that
+/// also records the change in the outbox when a row was affected; evaluates to whether one was.
+macro_rules! product_write {
+    ($db:expr, $id:expr, $op:literal, |$tx:ident| $write:expr) => {
+        dispatch!($db, |pool, dialect| {
+            let mut $tx = pool.begin().await?;
+            if let Some(lock) = dialect.catalog_write_lock {
+                sqlx::query(lock).execute(&mut *$tx).await?;
+            }
+            let affected: u64 = $write;
+            if affected > 0 {
+                sqlx::query(concat!(
+                    "INSERT INTO catalog_changes (product_id, op) VALUES ($1, '",
+                    $op,
+                    "')"
+                ))
+                .bind($id)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            $tx.commit().await?;
+            affected > 0
+        })
+    };
 }
 
 const INSERT_PRODUCT: &str = "INSERT INTO products (seller_id, brand_id, category_id, \
@@ -500,12 +542,8 @@ impl Db {
         status: ModerationStatus,
         reasons_json: &str,
     ) -> DbResult<bool> {
-        Ok(dispatch!(self, |pool, dialect| {
-            let mut tx = pool.begin().await?;
-            if let Some(lock) = dialect.catalog_write_lock {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            let updated = sqlx::query(
+        Ok(product_write!(self, id, "upsert", |tx| {
+            sqlx::query(
                 "UPDATE products SET status = $2, moderation_reasons = $3, updated_at = $4 WHERE id = $1",
             )
             .bind(id)
@@ -514,26 +552,14 @@ impl Db {
             .bind(Utc::now())
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if updated > 0 {
-                sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            updated > 0
+            .rows_affected()
         }))
     }
 
-    /// Replaces a product's title in one language form. Returns whether the product exists.
+    /// Replaces a product's titles. Returns whether the product exists.
     pub async fn update_product_title(&self, id: i64, texts: &ProductTexts) -> DbResult<bool> {
-        Ok(dispatch!(self, |pool, dialect| {
-            let mut tx = pool.begin().await?;
-            if let Some(lock) = dialect.catalog_write_lock {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            let updated = sqlx::query(
+        Ok(product_write!(self, id, "upsert", |tx| {
+            sqlx::query(
                 "UPDATE products SET title_uz = $2, title_uz_cyrl = $3, title_ru = $4, title_en = $5, \
                  updated_at = $6 WHERE id = $1",
             )
@@ -545,38 +571,18 @@ impl Db {
             .bind(Utc::now())
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if updated > 0 {
-                sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            updated > 0
+            .rows_affected()
         }))
     }
 
     /// Deletes a product (variants and images cascade). Returns whether it existed.
     pub async fn delete_product(&self, id: i64) -> DbResult<bool> {
-        Ok(dispatch!(self, |pool, dialect| {
-            let mut tx = pool.begin().await?;
-            if let Some(lock) = dialect.catalog_write_lock {
-                sqlx::query(lock).execute(&mut *tx).await?;
-            }
-            let deleted = sqlx::query("DELETE FROM products WHERE id = $1")
+        Ok(product_write!(self, id, "delete", |tx| {
+            sqlx::query("DELETE FROM products WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected();
-            if deleted > 0 {
-                sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'delete')")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            deleted > 0
+                .rows_affected()
         }))
     }
 

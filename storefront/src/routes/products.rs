@@ -203,14 +203,7 @@ fn view(state: &AppState, record: ProductRecord, lang: Lang) -> ProductView {
     .or(titles.en.as_ref())
     .cloned()
     .unwrap_or_default();
-    let in_stock = record.variants.iter().any(|variant| variant.stock > 0);
-    let price = record
-        .variants
-        .iter()
-        .filter(|variant| variant.stock > 0 || !in_stock)
-        .map(|variant| variant.price_tiyin)
-        .min()
-        .unwrap_or(0);
+    let (in_stock, price) = record.stock_and_price();
     ProductView {
         id: product.id as u64,
         title,
@@ -221,18 +214,7 @@ fn view(state: &AppState, record: ProductRecord, lang: Lang) -> ProductView {
             .taxonomy
             .path(product.category_id as u64)
             .into_iter()
-            .map(|id| CategoryRef {
-                id,
-                slug: catalog
-                    .categories
-                    .get(&id)
-                    .map(|row| row.slug.clone())
-                    .unwrap_or_default(),
-                name: catalog
-                    .category_name(id, lang)
-                    .unwrap_or_default()
-                    .to_owned(),
-            })
+            .map(|id| catalog.category_ref(id, lang))
             .collect(),
         seller_id: product.seller_id as u64,
         age_min_months: u16::try_from(product.age_min_months).unwrap_or_default(),

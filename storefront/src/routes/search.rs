@@ -229,21 +229,6 @@ pub async fn execute(state: &AppState, params: SearchParams) -> Result<SearchRes
     Ok(shape_response(&catalog, &params, results))
 }
 
-fn category_ref(catalog: &CatalogMeta, id: u64, lang: engine::Lang) -> CategoryRef {
-    CategoryRef {
-        id,
-        slug: catalog
-            .categories
-            .get(&id)
-            .map(|row| row.slug.clone())
-            .unwrap_or_default(),
-        name: catalog
-            .category_name(id, lang)
-            .unwrap_or_default()
-            .to_owned(),
-    }
-}
-
 fn shape_response(
     catalog: &CatalogMeta,
     params: &SearchParams,
@@ -264,7 +249,7 @@ fn shape_response(
             rating: hit.rating,
             rating_count: hit.rating_count,
             brand: hit.brand,
-            category: category_ref(catalog, hit.category_id, lang),
+            category: catalog.category_ref(hit.category_id, lang),
             seller_id: hit.seller_id,
             image_url: hit.image_url,
             score: hit.score,
@@ -283,7 +268,7 @@ fn shape_response(
                 .categories
                 .into_iter()
                 .map(|facet| {
-                    let reference = category_ref(catalog, facet.id, lang);
+                    let reference = catalog.category_ref(facet.id, lang);
                     CategoryFacet {
                         id: facet.id,
                         parent_id: catalog

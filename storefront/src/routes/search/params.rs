@@ -132,18 +132,13 @@ impl SearchParams {
             ));
         }
         let sort = match get("sort") {
-            None | Some("") | Some("relevance") => Sort::Relevance,
-            Some("price_asc") => Sort::PriceAsc,
-            Some("price_desc") => Sort::PriceDesc,
-            Some("newest") => Sort::Newest,
-            Some("rating") => Sort::Rating,
-            Some("popularity") => Sort::Popularity,
-            Some(_) => {
-                return Err(ApiError::bad_request(
+            None | Some("") => Sort::Relevance,
+            Some(name) => Sort::parse(name).ok_or_else(|| {
+                ApiError::bad_request(
                     "invalid_sort",
                     "sort must be one of relevance, price_asc, price_desc, newest, rating, popularity",
-                ));
-            }
+                )
+            })?,
         };
         let lang = match get("lang") {
             None | Some("") => Lang::Uz,
