@@ -34,6 +34,7 @@ mod index;
 mod query;
 mod schema;
 mod search;
+mod understand;
 
 pub use analysis::{fold_text, fold_token};
 pub use doc::{Lang, Localized, ProductDoc, ProductId};
@@ -44,3 +45,4 @@ pub use search::{
     FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
     PriceRangeCount, SearchRequest, SearchResults, Sort,
 };
+pub use understand::{QueryIntent, Recipient, understand};

@@ -25,7 +25,7 @@ main{max-width:1100px;margin:0 auto;padding:12px}form.search{display:flex;flex-w
 form.search input[type=search]{flex:1 1 240px;padding:10px;font-size:16px;border:1px solid #bbb;border-radius:8px}\
 form.search select,form.search button{padding:10px;font-size:16px;border-radius:8px;border:1px solid #bbb;background:#fff;min-height:44px}\
 form.search button{background:#2f7d4f;color:#fff;border:0}.layout{display:grid;grid-template-columns:1fr;gap:16px}\
-@media(min-width:800px){.layout{grid-template-columns:240px 1fr}}aside h2{font-size:15px;margin:12px 0 4px}\
+aside{order:2}h1{font-size:24px}@media(min-width:800px){.layout{grid-template-columns:240px 1fr}aside{order:0}}aside h2{font-size:15px;margin:12px 0 4px}\
 aside ul{list-style:none;margin:0;padding:0}aside li a{display:block;padding:4px 0;color:#2f4f7d}\
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px;padding:0;list-style:none}\
 .card{background:#fff;border-radius:12px;padding:8px;box-shadow:0 1px 3px #0002}.card img{width:100%;height:auto;border-radius:8px;background:#eee}\
@@ -277,7 +277,10 @@ fn product_body(product: &ProductView) -> Markup {
         .or(product.descriptions.en.as_ref());
     html! {
         nav aria-label="Bo‘limlar" {
-            @for category in &product.categories { a href={ "/?category=" (category.slug) "&age_months=60" } { (category.name) } " › " }
+            @for (index, category) in product.categories.iter().enumerate() {
+                @if index > 0 { " › " }
+                a href={ "/?category=" (category.slug) "&age_months=60" } { (category.name) }
+            }
         }
         h1 { (product.title) }
         div.gallery {
