@@ -127,15 +127,8 @@ impl Embedder for E5Embedder {
     }
 
     fn embed(&self, kind: TextKind, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        if let Some(index) = texts.iter().position(|t| t.trim().is_empty()) {
-            return Err(Error::InvalidInput(format!("text {index} is empty")));
-        }
-        match kind {
-            TextKind::Query => self
-                .query_cache
-                .get_or_embed(texts, |missing| self.embed_uncached(kind, missing)),
-            TextKind::Passage => self.embed_uncached(kind, texts),
-        }
+        self.query_cache
+            .embed(kind, texts, |texts| self.embed_uncached(kind, texts))
     }
 }
 

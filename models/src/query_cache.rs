@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use lru::LruCache;
 
-use crate::Result;
+use crate::{Error, Result, TextKind};
 
 /// Query embeddings kept by default.
 pub const DEFAULT_QUERY_CACHE: usize = 1024;
@@ -31,6 +31,23 @@ impl QueryCache {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .len()
         })
+    }
+
+    /// Embeds `texts` as an [`crate::Embedder`] does: rejects empty texts, sends queries through
+    /// the cache and passages straight to `embed`.
+    pub(crate) fn embed(
+        &self,
+        kind: TextKind,
+        texts: &[&str],
+        embed: impl FnOnce(&[&str]) -> Result<Vec<Vec<f32>>>,
+    ) -> Result<Vec<Vec<f32>>> {
+        if let Some(index) = texts.iter().position(|t| t.trim().is_empty()) {
+            return Err(Error::InvalidInput(format!("text {index} is empty")));
+        }
+        match kind {
+            TextKind::Query => self.get_or_embed(texts, embed),
+            TextKind::Passage => embed(texts),
+        }
     }
 
     /// Returns the embeddings of `texts`, computing the ones not cached with `embed` (in one
