@@ -18,7 +18,7 @@ pub use dataset::{
 };
 pub use taxonomy::{CategoryNode, Taxonomy, TaxonomyError};
 
-use engine::{Change, Localized, ProductDoc, ProductId};
+use engine::{Change, ProductDoc, ProductId};
 use moderation::{Decision, ListingInput, ModerationStatus, Verdict};
 use std::collections::BTreeMap;
 
@@ -109,18 +109,6 @@ pub fn changes_for(plan: &Plan, loaded: Vec<ProductDoc>, taxonomy: &Taxonomy) ->
             .map(|id| Change::Delete(*id)),
     );
     changes
-}
-
-/// Fills the category fields of a document from the taxonomy (path root first, names of every
-/// category on the path in every language).
-pub fn fill_category_fields(doc: &mut ProductDoc, taxonomy: &Taxonomy) {
-    doc.category_path = taxonomy.path(doc.category_id);
-    doc.category_names = taxonomy.names_on_path(doc.category_id);
-}
-
-/// Returns the title to show for a localised text.
-pub fn display_text(texts: &Localized, lang: engine::Lang) -> &str {
-    texts.get_or_fallback(lang).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -684,19 +684,6 @@ impl Db {
         Ok(self.product_records(&[id]).await?.pop())
     }
 
-    /// Returns the ids of approved featured products, newest first.
-    pub async fn featured_product_ids(&self, limit: u32) -> DbResult<Vec<i64>> {
-        Ok(dispatch!(self, |pool, _d| {
-            sqlx::query_scalar(
-                "SELECT id FROM products WHERE featured AND status = 'approved' \
-                 ORDER BY created_at DESC, id LIMIT $1",
-            )
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-
     /// Returns product counts per moderation status.
     pub async fn product_counts_by_status(&self) -> DbResult<BTreeMap<String, i64>> {
         let rows: Vec<(String, i64)> = dispatch!(self, |pool, _d| {
