@@ -73,6 +73,7 @@ pub fn screen(doc: &ProductDoc, taxonomy: &Taxonomy) -> Verdict {
         category_slug,
         age_min_months: doc.age_min_months,
         age_max_months: doc.age_max_months,
+        classifiers: Vec::new(),
     })
 }
 

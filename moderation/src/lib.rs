@@ -7,6 +7,7 @@
 
 mod age_rules;
 mod audience;
+mod classifier;
 mod config;
 mod lexicon;
 mod listing;
@@ -14,6 +15,7 @@ mod normalize;
 mod small_parts;
 
 pub use audience::{AgeBand, Audience, MAX_AGE_MONTHS};
+pub use classifier::{ClassifierKind, ClassifierSignal, MODEL_UNAVAILABLE};
 pub use config::ScreeningConfig;
 pub use listing::{ListingInput, screen_listing, screen_listing_with};
 pub use normalize::normalize_for_screening;
@@ -111,6 +113,8 @@ pub enum RiskCategory {
     Profanity,
     /// A product unsafe for the ages it is tagged for (small parts, magnets, batteries...).
     AgeSafety,
+    /// Not screened automatically: a classifier could not score the item, so a human must.
+    Unscreened,
 }
 
 /// One reason behind a verdict: which rule fired, how strongly, and on what text.

@@ -29,6 +29,7 @@ use std::ops::Range;
 use crate::age_rules::{
     AgeFinding, AgeMention, broken_category_rules, find_age_mentions, hazard_tier, slug_safe_cues,
 };
+use crate::classifier::{ClassifierKind, ClassifierSignal, MODEL_UNAVAILABLE};
 use crate::config::ScreeningConfig;
 use crate::lexicon::{CONCEPTS, LEXICON, Match, Role, Sensitivity};
 use crate::normalize::{FoldedText, fold_text};
@@ -49,6 +50,9 @@ pub struct ListingInput<'a> {
     pub age_min_months: u16,
     /// Oldest age the listing is tagged for, in months.
     pub age_max_months: u16,
+    /// What the learned classifiers said (text toxicity, image safety); empty when the caller
+    /// screens with the rules alone. An [`ClassifierSignal::Unavailable`] holds the listing.
+    pub classifiers: Vec<ClassifierSignal>,
 }
 
 /// Screens a listing with the default [`ScreeningConfig`] and returns a verdict with its
@@ -103,7 +107,49 @@ pub fn screen_listing_with(config: &ScreeningConfig, input: &ListingInput<'_>) -
     push_small_part_signals(&context, input.category_slug, &fields, &mut signals);
     push_age_signals(&config, input, &fields, &mut signals);
     push_audience_signals(&config, input, &fields, &mut signals);
+    push_classifier_signals(&config, &input.classifiers, &mut signals);
     verdict_from(&config, signals)
+}
+
+/// Turns the learned classifiers' outputs into signals. A classifier that could not score
+/// (or gave NaN) yields a `model_unavailable` signal at the review threshold: never "safe".
+fn push_classifier_signals(
+    config: &ScreeningConfig,
+    classifiers: &[ClassifierSignal],
+    signals: &mut Vec<Signal>,
+) {
+    let unavailable = |kind: ClassifierKind, why: String| Signal {
+        code: MODEL_UNAVAILABLE,
+        category: RiskCategory::Unscreened,
+        concept: kind.code(),
+        score: config.review_threshold.max(MIN_REASON_SCORE),
+        evidence: snippet(&format!("{}: {why}", kind.code())),
+    };
+    for classifier in classifiers {
+        match classifier {
+            ClassifierSignal::Scored {
+                kind,
+                score,
+                model,
+                subject,
+            } => {
+                if score.is_nan() {
+                    signals.push(unavailable(*kind, format!("{model} returned no score")));
+                    continue;
+                }
+                signals.push(Signal {
+                    code: kind.code(),
+                    category: kind.category(),
+                    concept: kind.code(),
+                    score: score.clamp(0.0, 1.0),
+                    evidence: snippet(&format!("{subject} ({model}: {score:.2})")),
+                });
+            }
+            ClassifierSignal::Unavailable { kind, why } => {
+                signals.push(unavailable(*kind, why.clone()));
+            }
+        }
+    }
 }
 
 /// One text of the listing, folded and matched.
@@ -398,6 +444,8 @@ fn lexicon_code(category: RiskCategory) -> &'static str {
         RiskCategory::SelfHarm => "lexicon_self_harm",
         RiskCategory::Profanity => "lexicon_profanity",
         RiskCategory::AgeSafety => "lexicon_age_safety",
+        // No lexicon term has this category; the code keeps the match total.
+        RiskCategory::Unscreened => "lexicon_unscreened",
     }
 }
 
@@ -717,6 +765,7 @@ mod tests {
             category_slug: slug,
             age_min_months: min,
             age_max_months: max,
+            classifiers: Vec::new(),
         }
     }
 

@@ -107,6 +107,9 @@ pub fn screen_new_product(
         category_slug,
         age_min_months: u16::try_from(product.age_min_months).unwrap_or(u16::MAX),
         age_max_months: u16::try_from(product.age_max_months).unwrap_or(u16::MAX),
+        // The sample is a vetted import screened by the rules; listings from sellers also
+        // carry the classifiers' signals (and are held when a model is unavailable).
+        classifiers: Vec::new(),
     });
     let reasons = serde_json::to_string(&verdict.reasons).context("serialising reasons")?;
     Ok((verdict.decision.status(), reasons))

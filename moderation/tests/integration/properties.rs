@@ -73,6 +73,7 @@ proptest! {
             category_slug: &slug,
             age_min_months: min,
             age_max_months: max,
+            classifiers: Vec::new(),
         };
         let first = screen_listing(&input);
         let second = screen_listing(&input);
@@ -85,7 +86,7 @@ proptest! {
 
     #[test]
     fn tricky_text_never_panics(text in tricky_text(), min in 0u16..240, max in 0u16..240) {
-        let input = ListingInput { texts: vec![&text], category_slug: "toys", age_min_months: min, age_max_months: max };
+        let input = ListingInput { texts: vec![&text], category_slug: "toys", age_min_months: min, age_max_months: max, classifiers: Vec::new() };
         let first = screen_listing(&input);
         prop_assert_eq!(first, screen_listing(&input));
         let _ = normalize_for_screening(&text);
