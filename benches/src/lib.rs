@@ -1,6 +1,8 @@
 //! Shared set-up for the criterion benches: generated catalogues and built indexes.
 #![warn(missing_docs)]
 
+pub mod python;
+
 use engine::{Audience, Engine, SearchRequest};
 use indexer::Taxonomy;
 

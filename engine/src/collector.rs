@@ -41,6 +41,9 @@ pub(crate) fn price_bucket(price: i64) -> usize {
 pub(crate) struct FilterSpec {
     /// The audience's age in months (mandatory).
     pub(crate) age_months: u16,
+    /// An age range understood from the query: the product's range must overlap it (on top of
+    /// admitting the audience, so it only ever narrows).
+    pub(crate) age_overlap: Option<(u16, u16)>,
     /// Category subtree.
     pub(crate) category: Option<u64>,
     /// Brand.
@@ -92,10 +95,14 @@ pub(crate) struct Collected {
     pub(crate) total: u64,
     pub(crate) top: Vec<RankedDoc>,
     pub(crate) facets: Facets,
+    /// Every result, per segment in doc order, when the collector records them.
+    pub(crate) matched: Vec<(SegmentOrdinal, Vec<DocId>)>,
 }
 
 /// Per-segment result before merging.
 pub(crate) struct SegmentFruit {
+    segment_ord: SegmentOrdinal,
+    matched: Vec<DocId>,
     total: u64,
     top: Vec<RankedDoc>,
     categories: HashMap<u64, u64>,
@@ -111,6 +118,7 @@ pub(crate) struct SearchCollector {
     sort: Sort,
     limit: usize,
     scoring: bool,
+    record_matches: bool,
 }
 
 impl SearchCollector {
@@ -129,13 +137,20 @@ impl SearchCollector {
             sort,
             limit: limit.max(1),
             scoring,
+            record_matches: false,
         }
+    }
+
+    /// Makes the collector also return every result document (see [`Collected::matched`]).
+    pub(crate) fn recording_matches(mut self) -> Self {
+        self.record_matches = true;
+        self
     }
 }
 
 /// Returns the values of a column that every document has, reading them without the optional
 /// index when possible.
-fn read_dense<T>(column: Column<T>, default: T) -> Arc<dyn ColumnValues<T>>
+pub(crate) fn read_dense<T>(column: Column<T>, default: T) -> Arc<dyn ColumnValues<T>>
 where
     T: PartialOrd + Copy + std::fmt::Debug + Send + Sync + 'static,
 {
@@ -239,7 +254,11 @@ impl Collector for SearchCollector {
         let mut brands: HashMap<u64, u64> = HashMap::new();
         let mut price_ranges = [0u64; PRICE_BUCKETS];
         let mut in_stock = 0;
+        let mut matched = Vec::new();
         for fruit in fruits {
+            if self.record_matches {
+                matched.push((fruit.segment_ord, fruit.matched));
+            }
             total += fruit.total;
             top.extend(fruit.top);
             for (id, count) in fruit.categories {
@@ -261,12 +280,17 @@ impl Collector for SearchCollector {
             price_ranges: build_price_ranges(&price_ranges),
             in_stock,
         };
-        Ok(Collected { total, top, facets })
+        Ok(Collected {
+            total,
+            top,
+            facets,
+            matched,
+        })
     }
 }
 
 /// Orders facet values by count, descending, then id.
-fn sort_facet_counts(counts: HashMap<u64, u64>) -> Vec<FacetCount> {
+pub(crate) fn sort_facet_counts(counts: HashMap<u64, u64>) -> Vec<FacetCount> {
     let mut values: Vec<FacetCount> = counts
         .into_iter()
         .filter(|(_, count)| *count > 0)
@@ -277,7 +301,7 @@ fn sort_facet_counts(counts: HashMap<u64, u64>) -> Vec<FacetCount> {
 }
 
 /// Builds the price facet, every bucket in ascending order (empty ones included).
-fn build_price_ranges(counts: &[u64; PRICE_BUCKETS]) -> Vec<PriceRangeCount> {
+pub(crate) fn build_price_ranges(counts: &[u64; PRICE_BUCKETS]) -> Vec<PriceRangeCount> {
     counts
         .iter()
         .enumerate()
@@ -292,12 +316,16 @@ fn build_price_ranges(counts: &[u64; PRICE_BUCKETS]) -> Vec<PriceRangeCount> {
         .collect()
 }
 
-/// The per-segment collector.
-pub(crate) struct SearchSegmentCollector {
-    segment_ord: SegmentOrdinal,
-    limit: usize,
-    age_months: u16,
-    facts: Arc<SegmentFacts>,
+/// The filters of one search, resolved against one segment: the audience gate and every
+/// filter, checked on the segment's `facts`. Lexical collection and the allowed set of vector
+/// search both use it, so the two cannot disagree on what a shopper may see.
+pub(crate) struct SegmentFilter {
+    /// The audience gate, with an understood age range folded in: a product is admitted when
+    /// `age_min <= youngest_bound` and `oldest_bound <= age_max`. Admitting the audience's age
+    /// `a` and overlapping `low..=high` is `age_min <= min(a, high)` and
+    /// `max(a, low) <= age_max`; without a range both bounds are `a`. One check either way.
+    youngest_bound: u16,
+    oldest_bound: u16,
     seller: Option<(Arc<dyn ColumnValues<u64>>, u64)>,
     rating_min: Option<(Arc<dyn ColumnValues<f64>>, f64)>,
     price_range: Option<(i64, i64)>,
@@ -306,23 +334,15 @@ pub(crate) struct SearchSegmentCollector {
     brand_filter: Option<u32>,
     /// For an active category filter: whether each path ordinal lies in the subtree.
     category_filter: Option<Vec<bool>>,
-    sort: SortColumns,
-    heap: BinaryHeap<Reverse<RankedDoc>>,
-    total: u64,
-    brand_counts: Vec<u64>,
-    path_counts: Vec<u64>,
-    price_counts: [u64; PRICE_BUCKETS],
-    in_stock_count: u64,
 }
 
-impl SearchSegmentCollector {
-    fn open(
-        collector: &SearchCollector,
-        segment_ord: SegmentOrdinal,
+impl SegmentFilter {
+    /// Resolves `filters` against a segment and its facts.
+    pub(crate) fn open(
+        filters: &FilterSpec,
+        facts: &SegmentFacts,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self> {
-        let filters = &collector.filters;
-        let facts = collector.facts.segment_facts(reader)?;
         let fast_fields = reader.fast_fields();
         let brand_filter = filters.brand.map(|brand| {
             facts
@@ -347,16 +367,102 @@ impl SearchSegmentCollector {
             Some(min) => Some((read_dense(fast_fields.f64(fast::RATING)?, 0.0), min)),
             None => None,
         };
+        let (youngest_bound, oldest_bound) = age_bounds(filters.age_months, filters.age_overlap);
         Ok(Self {
-            segment_ord,
-            limit: collector.limit,
-            age_months: filters.age_months,
+            youngest_bound,
+            oldest_bound,
             seller,
             rating_min,
             price_range: filters.price,
             in_stock_required: filters.in_stock,
             brand_filter,
             category_filter,
+        })
+    }
+
+    /// Returns whether a document passes what is not a facet: approval, the audience's age,
+    /// an understood age range, the seller and the minimum rating.
+    #[inline(always)]
+    pub(crate) fn passes_gate(&self, doc: DocId, facts: &DocFacts) -> bool {
+        if !facts.admits_between(self.youngest_bound, self.oldest_bound) {
+            return false;
+        }
+        if let Some((sellers, seller)) = &self.seller
+            && sellers.get_val(doc) != *seller
+        {
+            return false;
+        }
+        if let Some((ratings, min)) = &self.rating_min
+            && ratings.get_val(doc) < *min
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Returns which facet-owning filters a document fails: (category, brand, price, stock).
+    #[inline(always)]
+    pub(crate) fn failures(&self, facts: &DocFacts) -> (bool, bool, bool, bool) {
+        let fails_price = self
+            .price_range
+            .is_some_and(|(min, max)| facts.price < min || facts.price > max);
+        let fails_stock = self.in_stock_required && !facts.in_stock;
+        let fails_brand = self
+            .brand_filter
+            .is_some_and(|wanted| wanted == NO_ORD || facts.brand != wanted);
+        let fails_category = self.category_filter.as_ref().is_some_and(|in_subtree| {
+            in_subtree
+                .get(facts.category_path as usize)
+                .is_none_or(|inside| !inside)
+        });
+        (fails_category, fails_brand, fails_price, fails_stock)
+    }
+
+    /// Returns whether a document is a result: it passes the gate and every filter.
+    #[inline]
+    pub(crate) fn admits(&self, doc: DocId, facts: &DocFacts) -> bool {
+        self.passes_gate(doc, facts) && self.failures(facts) == (false, false, false, false)
+    }
+}
+
+/// Returns the bounds of the folded age gate (see [`SegmentFilter`]).
+fn age_bounds(age_months: u16, overlap: Option<(u16, u16)>) -> (u16, u16) {
+    match overlap {
+        Some((low, high)) => (age_months.min(high), age_months.max(low)),
+        None => (age_months, age_months),
+    }
+}
+
+/// The per-segment collector.
+pub(crate) struct SearchSegmentCollector {
+    segment_ord: SegmentOrdinal,
+    limit: usize,
+    record_matches: bool,
+    matched: Vec<DocId>,
+    facts: Arc<SegmentFacts>,
+    filter: SegmentFilter,
+    sort: SortColumns,
+    heap: BinaryHeap<Reverse<RankedDoc>>,
+    total: u64,
+    brand_counts: Vec<u64>,
+    path_counts: Vec<u64>,
+    price_counts: [u64; PRICE_BUCKETS],
+    in_stock_count: u64,
+}
+
+impl SearchSegmentCollector {
+    fn open(
+        collector: &SearchCollector,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self> {
+        let facts = collector.facts.segment_facts(reader)?;
+        Ok(Self {
+            segment_ord,
+            limit: collector.limit,
+            record_matches: collector.record_matches,
+            matched: Vec::new(),
+            filter: SegmentFilter::open(&collector.filters, &facts, reader)?,
             sort: SortColumns::open(collector.sort, reader)?,
             heap: BinaryHeap::new(),
             total: 0,
@@ -412,31 +518,10 @@ impl SegmentCollector for SearchSegmentCollector {
         let Some(facts) = self.facts.docs.get(doc as usize).copied() else {
             return;
         };
-        if !facts.admits(self.age_months) {
+        if !self.filter.passes_gate(doc, &facts) {
             return;
         }
-        if let Some((sellers, seller)) = &self.seller
-            && sellers.get_val(doc) != *seller
-        {
-            return;
-        }
-        if let Some((ratings, min)) = &self.rating_min
-            && ratings.get_val(doc) < *min
-        {
-            return;
-        }
-        let fails_price = self
-            .price_range
-            .is_some_and(|(min, max)| facts.price < min || facts.price > max);
-        let fails_stock = self.in_stock_required && !facts.in_stock;
-        let fails_brand = self
-            .brand_filter
-            .is_some_and(|wanted| wanted == NO_ORD || facts.brand != wanted);
-        let fails_category = self.category_filter.as_ref().is_some_and(|in_subtree| {
-            in_subtree
-                .get(facts.category_path as usize)
-                .is_none_or(|inside| !inside)
-        });
+        let (fails_category, fails_brand, fails_price, fails_stock) = self.filter.failures(&facts);
         match (fails_category, fails_brand, fails_price, fails_stock) {
             (false, false, false, false) => {
                 self.total += 1;
@@ -444,6 +529,9 @@ impl SegmentCollector for SearchSegmentCollector {
                 increment(&mut self.brand_counts, facts.brand);
                 self.price_counts[price_bucket(facts.price)] += 1;
                 self.in_stock_count += u64::from(facts.in_stock);
+                if self.record_matches {
+                    self.matched.push(doc);
+                }
                 self.offer(doc, &facts, score);
             }
             (true, false, false, false) => increment(&mut self.path_counts, facts.category_path),
@@ -470,6 +558,8 @@ impl SegmentCollector for SearchSegmentCollector {
             }
         }
         SegmentFruit {
+            segment_ord: self.segment_ord,
+            matched: self.matched,
             total: self.total,
             top: self.heap.into_iter().map(|Reverse(doc)| doc).collect(),
             categories,
@@ -478,6 +568,43 @@ impl SegmentCollector for SearchSegmentCollector {
             in_stock: self.in_stock_count,
         }
     }
+}
+
+/// Counts more result documents into facets, in every facet (they pass every filter): the
+/// vector neighbours a semantic or hybrid search adds to the lexical matches.
+pub(crate) fn add_to_facets<'a>(
+    facets: &mut Facets,
+    docs: impl Iterator<Item = (&'a SegmentFacts, DocFacts)>,
+) {
+    let mut categories: HashMap<u64, u64> = facets
+        .categories
+        .iter()
+        .map(|facet| (facet.id, facet.count))
+        .collect();
+    let mut brands: HashMap<u64, u64> = facets
+        .brands
+        .iter()
+        .map(|facet| (facet.id, facet.count))
+        .collect();
+    let mut price_ranges = [0u64; PRICE_BUCKETS];
+    for range in &facets.price_ranges {
+        price_ranges[price_bucket(range.min)] += range.count;
+    }
+    for (segment, doc) in docs {
+        if let Some(path) = segment.category_paths.get(doc.category_path as usize) {
+            for category in path {
+                *categories.entry(*category).or_default() += 1;
+            }
+        }
+        if let Some(brand) = segment.brands.get(doc.brand as usize) {
+            *brands.entry(*brand).or_default() += 1;
+        }
+        price_ranges[price_bucket(doc.price)] += 1;
+        facets.in_stock += u64::from(doc.in_stock);
+    }
+    facets.categories = sort_facet_counts(categories);
+    facets.brands = sort_facet_counts(brands);
+    facets.price_ranges = build_price_ranges(&price_ranges);
 }
 
 #[cfg(test)]
@@ -499,6 +626,33 @@ mod tests {
         assert_eq!(ranges[0].max, Some(5_000_000));
         assert_eq!(ranges[5].min, 100_000_000);
         assert_eq!(ranges[5].max, None);
+    }
+
+    #[test]
+    fn the_folded_age_gate_is_admit_and_overlap() {
+        let ages = [0u16, 1, 5, 9, 12, 20];
+        for &(age_min, age_max) in &[(0u16, 20u16), (1, 5), (5, 5), (9, 12), (12, 20), (0, 1)] {
+            let facts = DocFacts {
+                age_min,
+                age_max,
+                approved: true,
+                ..DocFacts::default()
+            };
+            for &age in &ages {
+                for &low in &ages {
+                    for &high in ages.iter().filter(|high| **high >= low) {
+                        let expected =
+                            age_min <= age && age <= age_max && age_max >= low && age_min <= high;
+                        let (youngest, oldest) = age_bounds(age, Some((low, high)));
+                        assert_eq!(
+                            facts.admits_between(youngest, oldest),
+                            expected,
+                            "{age_min}..={age_max}, age {age}, range {low}..={high}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -137,4 +137,11 @@ pub struct ProductDoc {
     pub image_url: Option<String>,
     /// Moderation status: only `Approved` documents are ever returned.
     pub status: ModerationStatus,
+    /// The passage embedding (title and description), computed by the indexer; `None` leaves
+    /// the product out of semantic retrieval. Any dimension works as long as every product of
+    /// one index uses the same one; the engine L2-normalises it. A vector that is empty, has a
+    /// non-finite component, is all zeros or has another dimension than the index's is dropped
+    /// (with a warning) and the product is indexed without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding: Option<Vec<f32>>,
 }

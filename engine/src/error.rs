@@ -15,6 +15,12 @@ pub enum Error {
     /// A stored payload could not be parsed.
     #[error("corrupt index metadata: {0}")]
     Corrupt(String),
+    /// Semantic or hybrid search was asked of an index where no product has an embedding.
+    #[error("semantic search is unavailable: {0}")]
+    SemanticUnavailable(String),
+    /// The vector index failed (writing or reading its snapshot).
+    #[error("vector index error: {0}")]
+    VectorIndex(String),
 }
 
 /// Coarse classification of [`Error`], for callers that map errors to responses.
@@ -22,6 +28,9 @@ pub enum Error {
 pub enum ErrorKind {
     /// The caller's request was invalid.
     InvalidRequest,
+    /// Semantic retrieval is not possible on this index (no product has an embedding): the
+    /// caller may fall back to lexical search.
+    SemanticUnavailable,
     /// An internal failure.
     Internal,
 }
@@ -31,7 +40,10 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
-            Self::Index(_) | Self::Directory(_) | Self::Corrupt(_) => ErrorKind::Internal,
+            Self::SemanticUnavailable(_) => ErrorKind::SemanticUnavailable,
+            Self::Index(_) | Self::Directory(_) | Self::Corrupt(_) | Self::VectorIndex(_) => {
+                ErrorKind::Internal
+            }
         }
     }
 }

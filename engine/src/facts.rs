@@ -40,9 +40,16 @@ pub(crate) struct DocFacts {
 
 impl DocFacts {
     /// Returns whether the document may be shown to an audience of `age_months`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn admits(&self, age_months: u16) -> bool {
-        self.approved && self.age_min <= age_months && age_months <= self.age_max
+        self.admits_between(age_months, age_months)
+    }
+
+    /// Returns whether the document is approved with `age_min <= youngest` and
+    /// `oldest <= age_max` (see `collector::SegmentFilter`).
+    #[inline]
+    pub(crate) fn admits_between(&self, youngest: u16, oldest: u16) -> bool {
+        self.approved && self.age_min <= youngest && oldest <= self.age_max
     }
 }
 

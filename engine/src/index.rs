@@ -4,6 +4,7 @@ use crate::doc::{ProductDoc, ProductId};
 use crate::facts::FactsCache;
 use crate::schema::{Fields, register_tokenizers};
 use crate::search::{SearchRequest, SearchResults, run_search};
+use crate::vector::{Embedding, VectorChange, VectorIndex, VectorParams, VectorStatus};
 use crate::{Error, Result};
 use moderation::{Audience, ModerationStatus};
 use std::path::Path;
@@ -23,6 +24,9 @@ const WRITER_THREADS: usize = 2;
 const MERGE_THREADS: usize = 1;
 /// `rebuild` reports progress every this many documents.
 const PROGRESS_EVERY: u64 = 1_000;
+/// The vector index's directory, inside the engine's directory beside the tantivy files
+/// (which tantivy leaves alone: it only ever deletes files it wrote).
+const VECTOR_DIR: &str = "vectors";
 
 /// A change to apply to the index.
 #[derive(Debug, Clone)]
@@ -33,7 +37,8 @@ pub enum Change {
     Delete(ProductId),
 }
 
-/// The search engine over one catalogue index.
+/// The search engine over one catalogue index: the lexical (tantivy) index and, derived from
+/// it, the vector index of the products' embeddings (see [`VectorStatus`]).
 ///
 /// Searches run concurrently from any number of threads; changes are serialized through one
 /// writer and become visible to searches when [`Engine::apply`] or [`Engine::rebuild`] returns.
@@ -45,6 +50,8 @@ pub struct Engine {
     fields: Fields,
     /// Decoded hot fast fields per segment, refreshed by the reader on reload.
     facts: Arc<FactsCache>,
+    /// The vector index.
+    vectors: VectorIndex,
 }
 
 impl std::fmt::Debug for Engine {
@@ -56,8 +63,15 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Opens the index in `dir`, creating it (and the directory) if absent.
+    /// Opens the index in `dir`, creating it (and the directory) if absent. The vector index
+    /// lives in `dir/vectors/`; it is reconciled with the lexical index on open (see
+    /// [`Engine::vector_status`]).
     pub fn open_or_create(dir: &Path) -> Result<Self> {
+        Self::open_or_create_with(dir, VectorParams::default())
+    }
+
+    /// Opens the index in `dir` with a tuned vector index.
+    pub fn open_or_create_with(dir: &Path, params: VectorParams) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|err| Error::Index(TantivyError::from(err)))?;
         let directory = MmapDirectory::open(dir)?;
         let (schema, fields) = Fields::build_schema();
@@ -69,13 +83,31 @@ impl Engine {
         } else {
             Index::create(directory, schema, IndexSettings::default())?
         };
-        Self::from_index(index, fields)
+        let mut engine = Self::from_index(index, fields, VectorIndex::in_memory(params))?;
+        let seq = engine.applied_seq()?;
+        engine.vectors = VectorIndex::open(
+            &dir.join(VECTOR_DIR),
+            params,
+            &engine.reader.searcher(),
+            &engine.fields,
+            seq,
+        )?;
+        Ok(engine)
     }
 
     /// Creates an empty in-RAM index (tests, benchmarks).
     pub fn in_memory() -> Result<Self> {
+        Self::in_memory_with(VectorParams::default())
+    }
+
+    /// Creates an empty in-RAM index with a tuned vector index.
+    pub fn in_memory_with(params: VectorParams) -> Result<Self> {
         let (schema, fields) = Fields::build_schema();
-        Self::from_index(Index::create_in_ram(schema), fields)
+        Self::from_index(
+            Index::create_in_ram(schema),
+            fields,
+            VectorIndex::in_memory(params),
+        )
     }
 
     fn check_schema(index: &Index, expected: &Schema) -> Result<()> {
@@ -88,7 +120,7 @@ impl Engine {
         }
     }
 
-    fn from_index(index: Index, fields: Fields) -> Result<Self> {
+    fn from_index(index: Index, fields: Fields, vectors: VectorIndex) -> Result<Self> {
         register_tokenizers(&index);
         let facts = Arc::new(FactsCache::default());
         let warmer: Arc<dyn Warmer> = facts.clone();
@@ -103,6 +135,7 @@ impl Engine {
             writer: Mutex::new(None),
             fields,
             facts,
+            vectors,
         })
     }
 
@@ -138,6 +171,9 @@ impl Engine {
 
     /// Applies `changes` and commits them atomically together with `seq`; new searches see them
     /// on return. An upsert of a product that is not approved removes it.
+    ///
+    /// The lexical commit comes first and is the source of truth; the vector index follows in
+    /// memory and is written to disk now and then (see [`Engine::save_vectors`]).
     pub fn apply(&self, changes: Vec<Change>, seq: u64) -> Result<()> {
         let mut guard = self.lock_writer()?;
         let Some(writer) = guard.as_mut() else {
@@ -145,20 +181,28 @@ impl Engine {
                 "index writer missing".to_string(),
             )));
         };
+        let mut dimension = self.vectors.read().dimension();
+        let mut vector_changes = Vec::with_capacity(changes.len());
         let staged = changes.iter().try_for_each(|change| match change {
             Change::Upsert(product) => {
                 writer.delete_term(self.id_term(product.id));
                 if product.status == ModerationStatus::Approved {
-                    writer.add_document(self.fields.to_document(product))?;
+                    let embedding = prepare_embedding(product, &mut dimension);
+                    writer.add_document(self.fields.to_document(product, embedding.as_ref()))?;
+                    vector_changes.push(VectorChange::Upsert(product.id, embedding));
+                } else {
+                    vector_changes.push(VectorChange::Remove(product.id));
                 }
                 Ok(())
             }
             Change::Delete(id) => {
                 writer.delete_term(self.id_term(*id));
+                vector_changes.push(VectorChange::Remove(*id));
                 Ok(())
             }
         });
         self.commit_or_roll_back(writer, staged, seq)?;
+        self.vectors.apply(&vector_changes, seq);
         tracing::debug!(changes = changes.len(), seq, "applied changes to index");
         Ok(())
     }
@@ -180,11 +224,17 @@ impl Engine {
         };
         let mut read = 0u64;
         let mut indexed = 0u64;
+        let mut dimension = 0;
+        let mut embeddings = Vec::new();
         let staged = writer.delete_all_documents().map(|_| ()).and_then(|()| {
             for product in docs {
                 read += 1;
                 if product.status == ModerationStatus::Approved {
-                    writer.add_document(self.fields.to_document(&product))?;
+                    let embedding = prepare_embedding(&product, &mut dimension);
+                    writer.add_document(self.fields.to_document(&product, embedding.as_ref()))?;
+                    if let Some(embedding) = embedding {
+                        embeddings.push((product.id, embedding));
+                    }
                     indexed += 1;
                 }
                 if read.is_multiple_of(PROGRESS_EVERY) {
@@ -195,6 +245,7 @@ impl Engine {
         });
         self.commit_or_roll_back(writer, staged, seq)?;
         self.merge_all_segments(writer)?;
+        self.vectors.replace_all(embeddings, seq);
         progress(read);
         tracing::info!(read, indexed, seq, "rebuilt index");
         Ok(indexed)
@@ -245,14 +296,67 @@ impl Engine {
     }
 
     /// Searches on behalf of `audience`.
+    ///
+    /// Semantic and hybrid requests fail with [`crate::ErrorKind::SemanticUnavailable`] while
+    /// no product has an embedding.
     pub fn search(&self, audience: Audience, request: &SearchRequest) -> Result<SearchResults> {
         run_search(
             &self.reader.searcher(),
             &self.fields,
             &self.facts,
+            &self.vectors,
             audience,
             request,
         )
+    }
+
+    /// Returns what the vector index holds, and the last repair made on open.
+    pub fn vector_status(&self) -> VectorStatus {
+        self.vectors.status()
+    }
+
+    /// Writes the vector index to disk now (it is written every
+    /// [`VectorParams::snapshot_every`] changes otherwise); calling it on shutdown makes the
+    /// next open skip re-inserting the vectors changed since. Does nothing in memory.
+    pub fn save_vectors(&self) -> Result<()> {
+        // Serialized with changes, so the snapshot matches one applied sequence.
+        let _writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::Index(TantivyError::Poisoned))?;
+        self.vectors.save()
+    }
+}
+
+/// Checks a product's embedding against the dimension seen so far (0: none yet), which it
+/// sets; a bad embedding is dropped with a warning and the product indexed without it.
+fn prepare_embedding(product: &ProductDoc, dimension: &mut usize) -> Option<Embedding> {
+    let raw = product.embedding.as_deref()?;
+    match Embedding::prepare(raw) {
+        Ok(embedding) if *dimension == 0 || embedding.dimension() == *dimension => {
+            *dimension = embedding.dimension();
+            Some(embedding)
+        }
+        Ok(embedding) => {
+            tracing::warn!(
+                product = product.id.0,
+                dimension = embedding.dimension(),
+                expected = *dimension,
+                "dropping the embedding of product {}: {} dimensions, the index has {}",
+                product.id.0,
+                embedding.dimension(),
+                *dimension
+            );
+            None
+        }
+        Err(problem) => {
+            tracing::warn!(
+                product = product.id.0,
+                "dropping the embedding of product {}: it {problem}",
+                product.id.0
+            );
+            None
+        }
     }
 }
 
@@ -291,6 +395,7 @@ mod tests {
             skus: Vec::new(),
             image_url: None,
             status: ModerationStatus::Approved,
+            embedding: None,
         }
     }
 

@@ -1,17 +1,19 @@
 //! bolajon's search engine: catalogue documents, the tantivy lexical index with multilingual
 //! analysis (Uzbek Latin and Cyrillic folded together, Russian and English stemming, typo
-//! tolerance, as-you-type prefixes), filters, facets, sorts, highlighting and pagination.
+//! tolerance, as-you-type prefixes), the hnsw_rs vector index of the products' passage
+//! embeddings, hybrid ranking, filters, facets, sorts, highlighting and pagination.
 //!
 //! The API is synchronous; callers run it off their async runtime. This crate never depends on
 //! sqlx, axum, redis or a runtime. Every search takes an [`Audience`]: a product whose age range
 //! does not include the audience's age, or whose moderation status is not `approved`, is never
-//! returned.
+//! returned, in any [`SearchMode`]. The engine is embedding-agnostic: vectors arrive with the
+//! products ([`ProductDoc::embedding`]) and with the request ([`SearchRequest::query_vector`]).
 //!
 //! Key types: [`Engine`] (open, [`Engine::apply`] changes, [`Engine::rebuild`],
-//! [`Engine::search`]), [`ProductDoc`] (what is indexed), [`SearchRequest`] and
-//! [`SearchResults`].
+//! [`Engine::search`], [`Engine::vector_status`]), [`ProductDoc`] (what is indexed),
+//! [`SearchRequest`] and [`SearchResults`]; [`vector`] exposes the graph itself for benches.
 //!
-//! How a search runs:
+//! How a lexical search runs:
 //!
 //! 1. `analysis` folds every word to one Latin spelling (`қўғирчоқ` = `qoʻgʻirchoq` =
 //!    `qogirchoq`) and computes its stems; the same code analyses documents and queries.
@@ -22,6 +24,16 @@
 //!    fast fields (`facts`), and in the same pass counts the total, keeps the top documents and
 //!    computes disjunctive facets.
 //! 4. `search` fetches the page's stored fields and `highlight` marks the matched words.
+//!
+//! With [`SearchRequest::understand`], `understand` first reads age, budget and recipient out
+//! of the text: they narrow the filters (never the audience) and the rest is searched.
+//!
+//! Semantic and hybrid searches (`hybrid`) run the same collector over the audience's whole
+//! catalogue to get the allowed set, retrieve the nearest allowed vectors (`vector`: exact
+//! scan for small sets, filtered HNSW search otherwise), take the lexical top-N for hybrid,
+//! fuse the two lists and apply small business boosts (`fusion`), then sort and page.
+//! The vector index is derived from the lexical one (which stores each embedding) and is
+//! repaired from it on open when they disagree.
 #![warn(missing_docs)]
 
 mod analysis;
@@ -29,16 +41,20 @@ mod collector;
 mod doc;
 mod error;
 mod facts;
+mod fusion;
 mod highlight;
+mod hybrid;
 mod index;
 mod query;
 mod schema;
 mod search;
 mod understand;
+pub mod vector;
 
 pub use analysis::{fold_text, fold_token};
 pub use doc::{Lang, Localized, ProductDoc, ProductId};
 pub use error::{Error, ErrorKind, Result};
+pub use fusion::{DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HitExplain, SearchMode};
 pub use index::{Change, Engine};
 pub use moderation::{Audience, ModerationStatus};
 pub use search::{
@@ -46,3 +62,4 @@ pub use search::{
     PriceRangeCount, SearchRequest, SearchResults, Sort,
 };
 pub use understand::{QueryIntent, Recipient, understand};
+pub use vector::{VectorParams, VectorRepair, VectorStatus};

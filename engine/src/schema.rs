@@ -18,6 +18,9 @@
 //! touches (`age_years`): browsing iterates the audience's year instead of every document, and
 //! the collector checks the exact months.
 //!
+//! The embedding, when the product has one, is stored as little-endian `f32` bytes with its
+//! content key as a fast field: the vector index is derived from these and repaired from them.
+//!
 //! Filters, facets and sorts read fast fields (decoded per segment by `facts`). The gate packs
 //! the moderation status and the age range in one value. Categories are one fast string per
 //! document, the whole path (`"1/5/12"`): counting its dictionary ordinal and expanding distinct
@@ -26,6 +29,7 @@
 
 use crate::analysis::{BolajonTokenizer, TokenKind};
 use crate::doc::{Lang, ProductDoc};
+use crate::vector::{Embedding, NO_EMBEDDING_KEY};
 use moderation::{MAX_AGE_MONTHS, ModerationStatus};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
@@ -70,6 +74,8 @@ pub(crate) mod fast {
     pub(crate) const BRAND: &str = "brand_key";
     /// Category path as `"1/5/12"` (dictionary-encoded, counted by ordinal).
     pub(crate) const CATEGORY_PATH: &str = "category_path";
+    /// Content key of the stored embedding (0: none), see `vector::Embedding::key`.
+    pub(crate) const EMBEDDING_KEY: &str = "embedding_key";
 }
 
 /// Separator of category ids in [`fast::CATEGORY_PATH`].
@@ -110,6 +116,8 @@ pub(crate) struct Fields {
     pub(crate) age_min: Field,
     pub(crate) age_max: Field,
     pub(crate) image_url: Field,
+    pub(crate) embedding: Field,
+    pub(crate) embedding_key: Field,
 }
 
 /// Text options of an indexed, unstored text field without length norms.
@@ -161,6 +169,8 @@ impl Fields {
             age_min: builder.add_u64_field("age_min_months", STORED),
             age_max: builder.add_u64_field("age_max_months", STORED),
             image_url: builder.add_text_field("image_url", STORED),
+            embedding: builder.add_bytes_field("embedding", STORED),
+            embedding_key: builder.add_u64_field(fast::EMBEDDING_KEY, FAST),
         };
         (builder.build(), fields)
     }
@@ -184,8 +194,13 @@ impl Fields {
         }
     }
 
-    /// Converts a product into the tantivy document indexed for it.
-    pub(crate) fn to_document(&self, product: &ProductDoc) -> TantivyDocument {
+    /// Converts a product into the tantivy document indexed for it, with its checked embedding
+    /// (the product's own `embedding` field is not read: see `vector::Embedding::prepare`).
+    pub(crate) fn to_document(
+        &self,
+        product: &ProductDoc,
+        embedding: Option<&Embedding>,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
         doc.add_u64(self.id, product.id.0);
         doc.add_u64(
@@ -243,6 +258,14 @@ impl Fields {
         doc.add_u64(self.age_max, u64::from(product.age_max_months));
         if let Some(url) = &product.image_url {
             doc.add_text(self.image_url, url);
+        }
+        // The stored vector is what the vector index is repaired from (see `vector`).
+        doc.add_u64(
+            self.embedding_key,
+            embedding.map_or(NO_EMBEDDING_KEY, Embedding::key),
+        );
+        if let Some(embedding) = embedding {
+            doc.add_bytes(self.embedding, &embedding.to_le_bytes());
         }
         doc
     }

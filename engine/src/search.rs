@@ -3,12 +3,16 @@
 use crate::collector::{FilterSpec, SearchCollector};
 use crate::doc::{Lang, Localized, ProductId};
 use crate::facts::FactsCache;
+use crate::fusion::{Fusion, HitExplain, SearchMode};
 use crate::highlight::highlight_title;
 use crate::query::analyze_query;
 use crate::schema::Fields;
+use crate::understand::{QueryIntent, understand};
+use crate::vector::VectorIndex;
 use crate::{Error, Result};
 use moderation::Audience;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
@@ -87,6 +91,10 @@ pub struct Filters {
 }
 
 /// A search request. An empty `query` browses (match all) within the filters.
+///
+/// [`SearchMode::Semantic`] and [`SearchMode::Hybrid`] need `query_vector`: the caller embeds
+/// the query with the same model as the products' passages. A hybrid request with no text
+/// (after understanding) ranks by the vector alone, like a semantic one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
     /// The shopper's text.
@@ -103,6 +111,21 @@ pub struct SearchRequest {
     pub lang: Lang,
     /// Whether to compute highlighted titles.
     pub highlight: bool,
+    /// How results are retrieved.
+    pub mode: SearchMode,
+    /// The embedded query, for semantic and hybrid modes (ignored in lexical mode). Any length
+    /// matching the index's vectors; normalised by the engine.
+    pub query_vector: Option<Vec<f32>>,
+    /// How a hybrid search fuses its two lists.
+    pub fusion: Fusion,
+    /// Whether hits carry an [`HitExplain`].
+    pub explain: bool,
+    /// Whether to read age, budget and recipient out of the query (see [`understand`]): an
+    /// age range narrows the audience's products to those whose range overlaps it, a budget is
+    /// intersected with the price filter (an empty intersection gives an empty result), the
+    /// rest of the words are searched. What was understood comes back in
+    /// [`SearchResults::understood`].
+    pub understand: bool,
 }
 
 impl SearchRequest {
@@ -116,6 +139,11 @@ impl SearchRequest {
             per_page: 20,
             lang: Lang::Uz,
             highlight: false,
+            mode: SearchMode::Lexical,
+            query_vector: None,
+            fusion: Fusion::default(),
+            explain: false,
+            understand: false,
         }
     }
 }
@@ -153,6 +181,9 @@ pub struct Hit {
     /// First image URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// The parts of the score, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<HitExplain>,
 }
 
 /// A facet value with its count.
@@ -190,6 +221,13 @@ pub struct Facets {
 }
 
 /// The answer to a search.
+///
+/// In lexical mode `total` and `facets` cover every product matching the text and filters. In
+/// semantic mode they cover the ranked vector neighbours (the products one can page through;
+/// facet counts there respect every filter, their own included). In hybrid mode they cover the
+/// lexical matches plus the vector neighbours that are not among them, as search engines
+/// count a hybrid query's hits: the lexical facets stay disjunctive and each added neighbour
+/// counts in every facet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
     /// Number of matching products (all pages).
@@ -198,6 +236,21 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts.
     pub facets: Facets,
+    /// What query understanding read out of the query, when it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub understood: Option<QueryIntent>,
+}
+
+impl SearchResults {
+    /// An empty answer.
+    pub(crate) fn empty(understood: Option<QueryIntent>) -> Self {
+        Self {
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+            understood,
+        }
+    }
 }
 
 impl SearchRequest {
@@ -248,7 +301,91 @@ impl SearchRequest {
         {
             return invalid(format!("rating_min must be between 1 and 5, got {rating}"));
         }
+        if let Fusion::Weighted { alpha } = self.fusion
+            && !(0.0..=1.0).contains(&alpha)
+        {
+            return invalid(format!("fusion alpha must be between 0 and 1, got {alpha}"));
+        }
+        if self.mode.needs_vector() {
+            let Some(vector) = &self.query_vector else {
+                return invalid(format!("{} search needs a query_vector", self.mode.name()));
+            };
+            if vector.is_empty() {
+                return invalid("query_vector is empty".to_string());
+            }
+            if vector.iter().any(|value| !value.is_finite()) {
+                return invalid("query_vector has a component that is NaN or infinite".to_string());
+            }
+        }
         Ok(())
+    }
+}
+
+/// The search a request stands for, after query understanding.
+pub(crate) struct Plan<'a> {
+    /// The text to search.
+    pub(crate) text: Cow<'a, str>,
+    /// Audience and filters.
+    pub(crate) filters: FilterSpec,
+    /// What was understood, when asked.
+    pub(crate) understood: Option<QueryIntent>,
+    /// Whether the understood hints contradict the explicit filters (nothing can match).
+    pub(crate) contradiction: bool,
+}
+
+impl<'a> Plan<'a> {
+    /// Resolves a (validated) request for `audience`.
+    pub(crate) fn resolve(request: &'a SearchRequest, audience: Audience) -> Self {
+        let filters = &request.filters;
+        let (mut price_min, mut price_max) = (filters.price_min, filters.price_max);
+        let mut age_overlap = None;
+        let mut contradiction = false;
+        let (text, understood) = if request.understand {
+            let intent = understand(&request.query);
+            if let Some(min) = intent.price_min_tiyin {
+                price_min = Some(price_min.map_or(min, |explicit| explicit.max(min)));
+            }
+            if let Some(max) = intent.price_max_tiyin {
+                price_max = Some(price_max.map_or(max, |explicit| explicit.min(max)));
+            }
+            if let (Some(min), Some(max)) = (price_min, price_max) {
+                contradiction = min > max;
+            }
+            age_overlap = intent.age_months;
+            let found_something = intent.age_months.is_some()
+                || intent.price_min_tiyin.is_some()
+                || intent.price_max_tiyin.is_some()
+                || intent.recipient.is_some();
+            // A query understanding reads nothing out of keeps its own text: symbols alone
+            // stay a search with no hits, never a browse of everything.
+            let text = if found_something {
+                Cow::Owned(intent.text.clone())
+            } else {
+                Cow::Borrowed(request.query.as_str())
+            };
+            (text, Some(intent))
+        } else {
+            (Cow::Borrowed(request.query.as_str()), None)
+        };
+        let filters = FilterSpec {
+            age_months: audience.age_months(),
+            age_overlap,
+            category: filters.category_id,
+            brand: filters.brand_id,
+            seller: filters.seller_id,
+            price: match (price_min, price_max) {
+                (None, None) => None,
+                (min, max) => Some((min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX))),
+            },
+            in_stock: filters.in_stock,
+            rating_min: filters.rating_min.map(f64::from),
+        };
+        Self {
+            text,
+            filters,
+            understood,
+            contradiction,
+        }
     }
 }
 
@@ -257,28 +394,44 @@ pub(crate) fn run_search(
     searcher: &Searcher,
     fields: &Fields,
     facts: &Arc<FactsCache>,
+    vectors: &VectorIndex,
     audience: Audience,
     request: &SearchRequest,
 ) -> Result<SearchResults> {
     request.validate()?;
-    let mut analyzed = analyze_query(&request.query);
+    let plan = Plan::resolve(request, audience);
+    if plan.contradiction {
+        return Ok(SearchResults::empty(plan.understood));
+    }
+    match request.mode {
+        SearchMode::Lexical => run_lexical(searcher, fields, facts, audience, request, plan),
+        SearchMode::Semantic | SearchMode::Hybrid => {
+            crate::hybrid::run_ranked(searcher, fields, facts, vectors, audience, request, plan)
+        }
+    }
+}
+
+/// Runs a lexical search.
+fn run_lexical(
+    searcher: &Searcher,
+    fields: &Fields,
+    facts: &Arc<FactsCache>,
+    audience: Audience,
+    request: &SearchRequest,
+    plan: Plan<'_>,
+) -> Result<SearchResults> {
+    let mut analyzed = analyze_query(&plan.text);
     analyzed.look_up_terms(searcher, fields)?;
-    let filters = FilterSpec {
-        age_months: audience.age_months(),
-        category: request.filters.category_id,
-        brand: request.filters.brand_id,
-        seller: request.filters.seller_id,
-        price: match (request.filters.price_min, request.filters.price_max) {
-            (None, None) => None,
-            (min, max) => Some((min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX))),
-        },
-        in_stock: request.filters.in_stock,
-        rating_min: request.filters.rating_min.map(f64::from),
-    };
     let window =
         usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
     let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
-    let collector = SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
+    let collector = SearchCollector::new(
+        Arc::clone(facts),
+        plan.filters,
+        request.sort,
+        window,
+        scoring,
+    );
     // Relax only while nothing matches (see `query` for the levels).
     let mut collected = None;
     for strictness in analyzed.strictness_levels() {
@@ -291,18 +444,15 @@ pub(crate) fn run_search(
         }
     }
     let Some(collected) = collected else {
-        return Ok(SearchResults {
-            total: 0,
-            hits: Vec::new(),
-            facets: Facets::default(),
-        });
+        return Ok(SearchResults::empty(plan.understood));
     };
     let skip =
         usize::try_from((request.page - 1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
     let mut hits = Vec::with_capacity(request.per_page as usize);
-    for ranked in collected
+    for (position, ranked) in collected
         .top
         .iter()
+        .enumerate()
         .skip(skip)
         .take(request.per_page as usize)
     {
@@ -314,17 +464,36 @@ pub(crate) fn run_search(
         if request.highlight {
             hit.title_highlight = Some(highlight_title(&hit.title, &analyzed));
         }
+        if request.explain {
+            hit.explain = Some(lexical_explain(hit.score, position));
+        }
         hits.push(hit);
     }
     Ok(SearchResults {
         total: collected.total,
         hits,
         facets: collected.facets,
+        understood: plan.understood,
     })
 }
 
+/// Explains a lexical hit: its score is the whole story.
+fn lexical_explain(score: f32, position: usize) -> HitExplain {
+    HitExplain {
+        lexical_score: Some(score),
+        lexical_rank: Some(u32::try_from(position + 1).unwrap_or(u32::MAX)),
+        vector_similarity: None,
+        vector_rank: None,
+        fused: f64::from(score),
+        in_stock_boost: 0.0,
+        rating_boost: 0.0,
+        popularity_boost: 0.0,
+        final_score: f64::from(score),
+    }
+}
+
 /// Builds a hit from a stored document.
-fn read_hit(doc: &TantivyDocument, fields: &Fields, lang: Lang) -> Result<Hit> {
+pub(crate) fn read_hit(doc: &TantivyDocument, fields: &Fields, lang: Lang) -> Result<Hit> {
     let text = |field| doc.get_first(field).and_then(|value| value.as_str());
     let number = |field| doc.get_first(field).and_then(|value| value.as_u64());
     let id =
@@ -370,5 +539,6 @@ fn read_hit(doc: &TantivyDocument, fields: &Fields, lang: Lang) -> Result<Hit> {
         category_id: number(fields.category_id).unwrap_or_default(),
         seller_id: number(fields.seller_id).unwrap_or_default(),
         image_url: text(fields.image_url).map(str::to_string),
+        explain: None,
     })
 }

@@ -13,4 +13,6 @@ mod matching;
 mod ranking;
 mod robustness;
 mod scale;
+mod semantic;
 mod support;
+mod vectors;

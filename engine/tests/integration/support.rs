@@ -35,6 +35,7 @@ pub fn product(id: u64) -> ProductBuilder {
         skus: Vec::new(),
         image_url: None,
         status: ModerationStatus::Approved,
+        embedding: None,
     })
 }
 
@@ -132,6 +133,10 @@ impl ProductBuilder {
         self.0.status = status;
         self
     }
+    pub fn embedding(mut self, vector: Vec<f32>) -> Self {
+        self.0.embedding = Some(vector);
+        self
+    }
     pub fn build(self) -> ProductDoc {
         self.0
     }
@@ -169,4 +174,25 @@ pub fn hit_ids(results: &SearchResults) -> Vec<u64> {
 /// Searches `query` and returns the hit ids.
 pub fn search_ids(engine: &Engine, query: &str) -> Vec<u64> {
     hit_ids(&search(engine, query))
+}
+
+/// A deterministic pseudo-random vector of `dimension` components in `-1..1` (not normalised).
+pub fn random_vector(seed: u64, dimension: usize) -> Vec<f32> {
+    (0..dimension as u64)
+        .map(|d| {
+            let mut z = (seed * 1_000 + d).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+        })
+        .collect()
+}
+
+/// A request in `mode` for `query` with `vector`, first page of 100.
+pub fn ranked_request(mode: engine::SearchMode, query: &str, vector: Vec<f32>) -> SearchRequest {
+    let mut request = SearchRequest::new(query);
+    request.mode = mode;
+    request.query_vector = Some(vector);
+    request.per_page = 100;
+    request
 }
