@@ -4,6 +4,7 @@
 //! placeholders, `RETURNING` and `ON CONFLICT` work on both) and per backend where they differ.
 //! The [`dispatch!`] macro instantiates the body once per backend pool type.
 
+pub mod accounts;
 pub mod catalog;
 
 use crate::config::{DatabaseKind, database_kind};

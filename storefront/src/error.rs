@@ -65,6 +65,70 @@ impl ApiError {
         }
     }
 
+    /// A 401: not signed in, or the credentials are not valid.
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 403: signed in, but not allowed.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 409: the request conflicts with the current state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 423: the resource is locked (e.g. the parent PIN after too many wrong tries).
+    pub fn locked(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::LOCKED,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 413 for a body over the route's limit.
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload_too_large",
+            message: message.into(),
+        }
+    }
+
+    /// A 415 for a body that is not JSON.
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_media_type",
+            message: message.into(),
+        }
+    }
+
+    /// A 429 `rate_limited`; the `Retry-After` header is added by
+    /// [`crate::auth::AuthError`], which carries the seconds.
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: format!("too many attempts; retry in {retry_after_seconds} seconds"),
+        }
+    }
+
     /// A 503 while a dependency is down.
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         tracing::warn!(%cause, "service unavailable: {cause}");
@@ -110,6 +174,9 @@ impl From<engine::Error> for ApiError {
         match error.kind() {
             engine::ErrorKind::InvalidRequest => {
                 Self::bad_request("invalid_request", error.to_string())
+            }
+            engine::ErrorKind::SemanticUnavailable => {
+                Self::bad_request("semantic_unavailable", error.to_string())
             }
             engine::ErrorKind::Internal => Self::internal(error),
         }

@@ -12,14 +12,62 @@ use utoipa::OpenApi;
         crate::routes::products::product,
         crate::routes::categories::categories,
         crate::routes::health::health,
+        crate::routes::auth::register,
+        crate::routes::auth::login,
+        crate::routes::auth::login_totp,
+        crate::routes::auth::refresh,
+        crate::routes::auth::logout,
+        crate::routes::auth::logout_all,
+        crate::routes::auth::me,
+        crate::routes::auth::totp_enroll,
+        crate::routes::auth::totp_confirm,
+        crate::routes::auth::totp_disable,
+        crate::routes::auth::change_role,
+        crate::routes::auth::list_children,
+        crate::routes::auth::create_child,
+        crate::routes::auth::child,
+        crate::routes::auth::record_consent,
+        crate::routes::auth::set_pin,
+        crate::routes::auth::verify_pin,
     ),
+    modifiers(&SessionSecurity),
     tags(
         (name = "search", description = "Search under the audience's age"),
         (name = "catalog", description = "Products and categories"),
         (name = "ops", description = "Operations"),
+        (name = "auth", description = "Accounts, sessions and two-factor authentication"),
+        (name = "family", description = "Child profiles, parental consent and the parent PIN"),
     )
 )]
 pub struct ApiDoc;
+
+/// The two ways to present a session: a bearer access token (API clients) or the access
+/// cookie (the web; state changes also need `X-CSRF-Token`).
+struct SessionSecurity;
+
+impl utoipa::Modify for SessionSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::cookies::ACCESS,
+            ))),
+        );
+    }
+}
 
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

@@ -1,6 +1,7 @@
 //! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
 //! are merged here, in one place.
 
+pub mod auth;
 pub mod categories;
 pub mod health;
 pub mod media;
@@ -21,6 +22,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(search::router())
+        .merge(auth::router())
         .merge(products::router())
         .merge(categories::router())
         .merge(health::router())

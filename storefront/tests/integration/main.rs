@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod auth;
+mod family;
 mod outbox;
 mod safety;
 mod store;

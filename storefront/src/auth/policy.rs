@@ -1,0 +1,152 @@
+//! The policy table: every route with the roles it admits, in one place.
+//!
+//! The [`CurrentUser`](super::CurrentUser) and [`MaybeUser`](super::MaybeUser) extractors look
+//! the request's route up here (by method and matched path) and refuse a guest with 401 and a
+//! wrong role with 403. A handler that extracts a user on a route missing from the table
+//! answers 500, and a test checks that every documented route has an entry, so a new route
+//! cannot slip in unlisted. Resource ownership is checked per request with
+//! [`ensure_owner`](super::ensure_owner).
+
+use super::Role;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, guests included.
+    Public,
+    /// Signed-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// One route's entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutePolicy {
+    /// HTTP method.
+    pub method: &'static str,
+    /// axum path pattern, e.g. `/api/v1/family/children/{id}`.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// Whether a seller, moderator or admin who has not yet turned on the mandatory TOTP may
+    /// call it (the routes needed to enrol, see yourself, and leave).
+    pub before_totp_enrollment: bool,
+}
+
+/// Every role that signs in.
+pub const SIGNED_IN: &[Role] = &[
+    Role::Child,
+    Role::Parent,
+    Role::Seller,
+    Role::Moderator,
+    Role::Admin,
+];
+/// Grown-up accounts (those with credentials).
+pub const ADULTS: &[Role] = &[Role::Parent, Role::Seller, Role::Moderator, Role::Admin];
+/// Parents only.
+pub const PARENTS: &[Role] = &[Role::Parent];
+/// Admins only.
+pub const ADMINS: &[Role] = &[Role::Admin];
+
+const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access: Access::Public,
+        before_totp_enrollment: true,
+    }
+}
+
+const fn roles(method: &'static str, path: &'static str, roles: &'static [Role]) -> RoutePolicy {
+    RoutePolicy {
+        method,
+        path,
+        access: Access::Roles(roles),
+        before_totp_enrollment: false,
+    }
+}
+
+const fn enrolling(mut policy: RoutePolicy) -> RoutePolicy {
+    policy.before_totp_enrollment = true;
+    policy
+}
+
+/// The table.
+pub const ROUTES: &[RoutePolicy] = &[
+    // Catalogue, pages and operations.
+    public("GET", "/health"),
+    public("GET", "/api/openapi.json"),
+    public("GET", "/api/v1/search"),
+    public("GET", "/api/v1/products/{id}"),
+    public("GET", "/api/v1/categories"),
+    public("GET", "/"),
+    public("GET", "/products/{id}"),
+    public("GET", "/media/art/{category}/{file}"),
+    // Accounts.
+    public("POST", "/api/v1/auth/register"),
+    public("POST", "/api/v1/auth/login"),
+    public("POST", "/api/v1/auth/login/2fa"),
+    public("POST", "/api/v1/auth/refresh"),
+    enrolling(roles("GET", "/api/v1/auth/me", SIGNED_IN)),
+    enrolling(roles("POST", "/api/v1/auth/logout", SIGNED_IN)),
+    enrolling(roles("POST", "/api/v1/auth/logout-all", SIGNED_IN)),
+    enrolling(roles("POST", "/api/v1/auth/2fa/enroll", ADULTS)),
+    enrolling(roles("POST", "/api/v1/auth/2fa/confirm", ADULTS)),
+    roles("POST", "/api/v1/auth/2fa/disable", ADULTS),
+    roles("PUT", "/api/v1/admin/users/{id}/role", ADMINS),
+    // Family.
+    roles("GET", "/api/v1/family/children", PARENTS),
+    roles("POST", "/api/v1/family/children", PARENTS),
+    roles("GET", "/api/v1/family/children/{id}", PARENTS),
+    roles("POST", "/api/v1/family/children/{id}/consent", PARENTS),
+    roles("PUT", "/api/v1/family/pin", PARENTS),
+    roles("POST", "/api/v1/family/pin/verify", PARENTS),
+];
+
+/// Returns the entry of a route.
+pub fn lookup(method: &str, path: &str) -> Option<&'static RoutePolicy> {
+    ROUTES
+        .iter()
+        .find(|policy| policy.method == method && policy.path == path)
+}
+
+impl RoutePolicy {
+    /// Returns whether `role` may call the route (a guest is `None`).
+    pub fn admits(&self, role: Option<Role>) -> bool {
+        match (self.access, role) {
+            (Access::Public, _) => true,
+            (Access::Roles(_), None) => false,
+            (Access::Roles(allowed), Some(role)) => allowed.contains(&role),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for policy in ROUTES {
+            assert!(
+                seen.insert((policy.method, policy.path)),
+                "duplicate {policy:?}"
+            );
+            assert!(policy.path.starts_with('/'));
+            assert!(["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&policy.method));
+            if let Access::Roles(roles) = policy.access {
+                assert!(!roles.is_empty(), "{policy:?} admits nobody");
+            }
+        }
+    }
+
+    #[test]
+    fn guests_are_admitted_only_to_public_routes() {
+        let family = lookup("GET", "/api/v1/family/children").unwrap();
+        assert!(!family.admits(None));
+        assert!(family.admits(Some(Role::Parent)));
+        assert!(!family.admits(Some(Role::Seller)));
+        assert!(lookup("GET", "/api/v1/search").unwrap().admits(None));
+        assert!(lookup("GET", "/nowhere").is_none());
+    }
+}
