@@ -78,6 +78,7 @@ pub fn doc_from_product(
             .collect(),
         image_url: product.images.first().map(|image| image.url.clone()),
         status: ModerationStatus::Pending,
+        embedding: None,
     };
     doc.status = screen(&doc, taxonomy).decision.status();
     doc

@@ -11,11 +11,13 @@
 #![warn(missing_docs)]
 
 mod dataset;
+mod passage;
 mod taxonomy;
 
 pub use dataset::{
     BuildError, BuildStats, build_from_catalog, doc_from_product, request_for, taxonomy_of,
 };
+pub use passage::{MAX_PASSAGE_CHARS, embed_passages, passage_text};
 pub use taxonomy::{CategoryNode, Taxonomy, TaxonomyError};
 
 use engine::{Change, ProductDoc, ProductId};

@@ -118,6 +118,7 @@ impl CatalogMeta {
                 .collect(),
             image_url: record.images.first().map(|image| image.url.clone()),
             status: product.status()?,
+            embedding: None,
         })
     }
 }

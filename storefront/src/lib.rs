@@ -4,12 +4,14 @@
 //! `router(state)` builds the whole HTTP surface and is kept apart from [`serve`] so tests
 //! drive it with `oneshot`. Nothing depends on this crate.
 
+pub mod auth;
 pub mod bench;
 pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod indexing;
+pub mod ml;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
@@ -62,11 +64,35 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
         );
     }
     let engine = open_index(&config.index_dir())?;
-    let state = AppState::new(db, Arc::new(engine)).await?;
+    let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
+    let state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
     Ok(state)
+}
+
+/// Checks, fetches (when `config.models_auto_fetch`) and loads the local models in the
+/// background. The service answers meanwhile, on lexical search alone.
+pub fn start_models(config: &config::Config, state: &AppState) {
+    let hub = state.0.models.clone();
+    let dir = match config.models_dir() {
+        Ok(dir) => dir,
+        Err(error) => {
+            tracing::warn!(%error, "local models disabled: {error}");
+            return;
+        }
+    };
+    let auto_fetch = config.models_auto_fetch;
+    let app = state.0.clone();
+    tokio::spawn(async move {
+        let loaded = tokio::task::spawn_blocking(move || hub.load_blocking(&dir, auto_fetch)).await;
+        if let Err(error) = loaded {
+            tracing::error!(%error, "the model loader stopped: {error}");
+        }
+        // Newly loaded models may change what the index holds (embeddings).
+        app.index_wakeup.notify_one();
+    });
 }
 
 /// Opens the index in `dir`. An index written with another schema (an older release) is
@@ -92,12 +118,18 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let sync = tokio::spawn(indexing::run_sync_loop(state.0.clone(), stop_receiver));
     tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
-    axum::serve(listener, router(state.clone()))
+    // With the peer address, for per-address rate limits and the audit log.
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving http")?;
     let _ = stop_sender.send(true);
     let _ = sync.await;
+    // The vector snapshot is written now so the next start has nothing to repair.
+    if let Err(error) = state.0.engine.save_vectors() {
+        tracing::warn!(%error, "saving the vector index failed: {error}");
+    }
     state.0.db.close().await;
     Ok(())
 }

@@ -1,8 +1,9 @@
-//! The `storefront` binary: `serve` (default), `migrate`, `seed`, `index`, `openapi`, `bench`.
+//! The `storefront` binary: `serve` (default), `migrate`, `seed`, `index`, `models`, `openapi`,
+//! `bench`.
 
 use anyhow::Context;
 use clap::Parser;
-use storefront::config::{BenchCommand, Cli, Command};
+use storefront::config::{BenchCommand, Cli, Command, ModelsCommand};
 use storefront::db::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -24,6 +25,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let state = storefront::open_app(&config).await?;
+            storefront::start_models(&config, &state);
             storefront::serve(&config, state).await
         }
         Command::Migrate => {
@@ -74,6 +76,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => {
             println!("{}", storefront::openapi::openapi_pretty()?);
             Ok(())
+        }
+        Command::Models { which } => {
+            let dir = config.models_dir()?;
+            match which {
+                ModelsCommand::Fetch => storefront::ml::fetch_command(&dir),
+                ModelsCommand::Status => storefront::ml::status_command(&dir),
+                ModelsCommand::TrainToxicity(args) => {
+                    storefront::ml::train_toxicity_command(&dir, &args)
+                }
+            }
         }
         Command::Bench { which } => match which {
             BenchCommand::Search(args) => storefront::bench::run_search_bench(&args).await,

@@ -1,7 +1,9 @@
 //! Shared application state.
 
+use crate::auth::AuthState;
 use crate::catalog::CatalogMeta;
 use crate::db::Db;
+use crate::ml::ModelHub;
 use engine::Engine;
 use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
@@ -16,6 +18,10 @@ pub struct App {
     catalog: RwLock<Arc<CatalogMeta>>,
     /// Wakes the index sync loop after a catalogue write.
     pub index_wakeup: Notify,
+    /// The local models (text embedder, image safety), loaded in the background.
+    pub models: Arc<ModelHub>,
+    /// Accounts: token keys, password hashing, rate limits, the clock.
+    pub auth: AuthState,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -36,7 +42,23 @@ impl AppState {
             engine,
             catalog: RwLock::new(Arc::new(catalog)),
             index_wakeup: Notify::new(),
+            models: Arc::new(ModelHub::absent()),
+            auth: AuthState::ephemeral(),
         }))
+    }
+
+    /// Builds the state like [`AppState::new`], with the given accounts service (the
+    /// configured one, or a test's) instead of an ephemeral one.
+    pub async fn new_with_auth(
+        db: Db,
+        engine: Arc<Engine>,
+        auth: AuthState,
+    ) -> anyhow::Result<Self> {
+        let mut state = Self::new(db, engine).await?;
+        let app = Arc::get_mut(&mut state.0)
+            .ok_or_else(|| anyhow::anyhow!("the new state is already shared"))?;
+        app.auth = auth;
+        Ok(state)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{ApiError, AppState, run_blocking};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use engine::{Audience, Filters, SearchRequest};
+use engine::{Audience, Filters, SearchMode, SearchRequest};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -52,6 +52,21 @@ pub struct SearchQueryDoc {
     lang: Option<String>,
     /// Wrap matched words of titles in `<mark>` (in `title_highlight`).
     highlight: Option<bool>,
+    /// `lexical`, `semantic` or `hybrid`; default `hybrid` when the text embedder is loaded,
+    /// else `lexical`. Without the embedder, `semantic` and `hybrid` fall back to `lexical`
+    /// (the response's `mode` and `notice` say so).
+    mode: Option<String>,
+    /// Hybrid fusion: `rrf` (default) or `weighted`.
+    fusion: Option<String>,
+    /// RRF rank offset, 1–1000 (default 60).
+    rrf_k: Option<u32>,
+    /// Weight of the vector side in `weighted` fusion, 0–1 (default 0.5).
+    alpha: Option<f32>,
+    /// Return each hit's score components in `explain`.
+    explain: Option<bool>,
+    /// Read age ("5 yoshli"), budget ("200 ming so'mgacha") and recipient out of the text and
+    /// apply them as filters within the audience (default true).
+    understand: Option<bool>,
 }
 
 /// A category reference in a hit or facet.
@@ -98,6 +113,49 @@ pub struct SearchHit {
     pub image_url: Option<String>,
     /// Relevance score (0 for other sorts).
     pub score: f32,
+    /// Score components (with `explain=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<ScoreExplain>,
+}
+
+/// Why a hit ranks where it does.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScoreExplain {
+    /// Lexical score, when among the lexical candidates.
+    pub lexical_score: Option<f32>,
+    /// 1-based rank in the lexical list.
+    pub lexical_rank: Option<u32>,
+    /// Cosine similarity to the query, when among the vector candidates.
+    pub vector_similarity: Option<f32>,
+    /// 1-based rank in the vector list.
+    pub vector_rank: Option<u32>,
+    /// Fused score before boosts.
+    pub fused: f64,
+    /// Boost for being in stock.
+    pub in_stock_boost: f64,
+    /// Boost for the rating.
+    pub rating_boost: f64,
+    /// Boost for popularity.
+    pub popularity_boost: f64,
+    /// The score the hit is ranked by.
+    pub final_score: f64,
+}
+
+/// What query understanding read out of the text.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Understood {
+    /// The words searched for.
+    pub text: String,
+    /// Youngest age stated, in months.
+    pub age_min_months: Option<u16>,
+    /// Oldest age stated, in months.
+    pub age_max_months: Option<u16>,
+    /// Lowest price stated, in tiyin.
+    pub price_min: Option<i64>,
+    /// Highest price stated, in tiyin.
+    pub price_max: Option<i64>,
+    /// `girl` or `boy`, when named.
+    pub recipient: Option<&'static str>,
 }
 
 /// A category facet value.
@@ -167,6 +225,15 @@ pub struct SearchResponse {
     pub hits: Vec<SearchHit>,
     /// Facet counts.
     pub facets: SearchFacets,
+    /// The mode that ran (`lexical`, `semantic` or `hybrid`).
+    pub mode: &'static str,
+    /// Set when the requested mode could not run: `semantic_unavailable` (no text embedder
+    /// or no product vectors yet; the results are lexical).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
+    /// What query understanding read out of the text, when it found anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub understood: Option<Understood>,
 }
 
 /// Searches the catalogue for an audience.
@@ -177,7 +244,7 @@ pub struct SearchResponse {
     params(SearchQueryDoc),
     responses(
         (status = 200, description = "Matching products", body = SearchResponse),
-        (status = 400, description = "Invalid parameters (codes: empty_query, query_too_long, missing_age, invalid_age, invalid_price, invalid_price_range, unknown_category, invalid_page, invalid_per_page, result_window_exceeded, invalid_sort, invalid_lang, invalid_rating, invalid_parameter, invalid_utf8)", body = crate::error::ErrorBody),
+        (status = 400, description = "Invalid parameters (codes: empty_query, query_too_long, missing_age, invalid_age, invalid_price, invalid_price_range, unknown_category, invalid_page, invalid_per_page, result_window_exceeded, invalid_sort, invalid_lang, invalid_rating, invalid_mode, invalid_fusion, invalid_rrf_k, invalid_alpha, invalid_parameter, invalid_utf8)", body = crate::error::ErrorBody),
     )
 )]
 pub async fn search(
@@ -223,16 +290,61 @@ pub async fn execute(state: &AppState, params: SearchParams) -> Result<SearchRes
         per_page: params.per_page,
         lang: params.lang,
         highlight: params.highlight,
+        fusion: params.fusion,
+        explain: params.explain,
+        understand: params.understand,
+        ..SearchRequest::new(String::new())
     };
+    let (mode, embedder, notice) = choose_mode(state, &params);
     let engine = state.0.engine.clone();
-    let results = run_blocking(move || engine.search(audience, &request)).await??;
-    Ok(shape_response(&catalog, &params, results))
+    let results = run_blocking(move || {
+        let mut request = request;
+        request.mode = mode;
+        if let Some(embedder) = embedder {
+            let vector = embedder
+                .embed(models::TextKind::Query, &[request.query.as_str()])
+                .map_err(|error| engine::Error::InvalidRequest(error.to_string()))?;
+            request.query_vector = vector.into_iter().next();
+        }
+        engine.search(audience, &request)
+    })
+    .await??;
+    Ok(shape_response(&catalog, &params, results, mode, notice))
+}
+
+/// Picks the mode that runs and the embedder it needs: the requested one (default hybrid)
+/// when the text embedder is loaded and the index holds vectors, else lexical with a notice
+/// (a requested semantic or hybrid search) or silently (the default).
+fn choose_mode(
+    state: &AppState,
+    params: &SearchParams,
+) -> (
+    SearchMode,
+    Option<std::sync::Arc<dyn models::Embedder>>,
+    Option<&'static str>,
+) {
+    let wanted = params.mode.unwrap_or(SearchMode::Hybrid);
+    if !wanted.needs_vector() || params.q.is_empty() {
+        return (SearchMode::Lexical, None, None);
+    }
+    let embedder = state
+        .0
+        .models
+        .embedder()
+        .filter(|_| state.0.engine.vector_status().vectors > 0);
+    match embedder {
+        Some(embedder) => (wanted, Some(embedder), None),
+        None if params.mode.is_some() => (SearchMode::Lexical, None, Some("semantic_unavailable")),
+        None => (SearchMode::Lexical, None, None),
+    }
 }
 
 fn shape_response(
     catalog: &CatalogMeta,
     params: &SearchParams,
     results: engine::SearchResults,
+    mode: SearchMode,
+    notice: Option<&'static str>,
 ) -> SearchResponse {
     let lang = params.lang;
     let hits = results
@@ -253,8 +365,38 @@ fn shape_response(
             seller_id: hit.seller_id,
             image_url: hit.image_url,
             score: hit.score,
+            explain: hit.explain.map(|e| ScoreExplain {
+                lexical_score: e.lexical_score,
+                lexical_rank: e.lexical_rank,
+                vector_similarity: e.vector_similarity,
+                vector_rank: e.vector_rank,
+                fused: e.fused,
+                in_stock_boost: e.in_stock_boost,
+                rating_boost: e.rating_boost,
+                popularity_boost: e.popularity_boost,
+                final_score: e.final_score,
+            }),
         })
         .collect();
+    let understood = results
+        .understood
+        .filter(|intent| {
+            intent.age_months.is_some()
+                || intent.price_min_tiyin.is_some()
+                || intent.price_max_tiyin.is_some()
+                || intent.recipient.is_some()
+        })
+        .map(|intent| Understood {
+            text: intent.text,
+            age_min_months: intent.age_months.map(|(min, _)| min),
+            age_max_months: intent.age_months.map(|(_, max)| max),
+            price_min: intent.price_min_tiyin,
+            price_max: intent.price_max_tiyin,
+            recipient: intent.recipient.map(|recipient| match recipient {
+                engine::Recipient::Girl => "girl",
+                engine::Recipient::Boy => "boy",
+            }),
+        });
     let facets = results.facets;
     SearchResponse {
         query: params.q.clone(),
@@ -263,6 +405,9 @@ fn shape_response(
         page: params.page,
         per_page: params.per_page,
         hits,
+        mode: mode.name(),
+        notice,
+        understood,
         facets: SearchFacets {
             categories: facets
                 .categories

@@ -33,14 +33,20 @@ fn assert_error(status: StatusCode, body: &serde_json::Value, expected_status: u
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_data_directory_is_migrated_seeded_and_indexed() {
     let dir = tempfile::tempdir().unwrap();
-    let config = storefront::config::Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().join("data"),
-        database_url: None,
-        redis_url: None,
-        models_dir: None,
-        log: "warn".to_owned(),
-    };
+    let data_dir = dir.path().join("data");
+    let models_dir = dir.path().join("models");
+    let config = <storefront::config::Cli as clap::Parser>::try_parse_from([
+        "storefront".as_ref(),
+        "--data-dir".as_ref(),
+        data_dir.as_os_str(),
+        "--models-dir".as_ref(),
+        models_dir.as_os_str(),
+        "--models-auto-fetch=false".as_ref(),
+        "--log=warn".as_ref(),
+    ]
+        as [&std::ffi::OsStr; 7])
+    .unwrap()
+    .config;
     let state = storefront::open_app(&config).await.unwrap();
     let sample = datasets::sample().unwrap();
     let counts = state.0.db.product_counts_by_status().await.unwrap();
@@ -51,6 +57,26 @@ async fn a_fresh_data_directory_is_migrated_seeded_and_indexed() {
     assert_eq!(status, 200);
     assert_eq!(body["index_docs"], approved);
     assert_eq!(body["index_seq"], body["store_seq"]);
+    // Without model weights the service still serves: lexical search only, and /health says
+    // which models are missing and how to fetch them.
+    state
+        .0
+        .models
+        .load_blocking(&config.models_dir().unwrap(), config.models_auto_fetch);
+    let (status, body) = get_json(&state, "/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "degraded");
+    assert_eq!(body["search_modes"], serde_json::json!(["lexical"]));
+    let e5 = body["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|model| model["name"] == "multilingual-e5-small")
+        .unwrap();
+    assert_eq!(e5["state"], "missing", "{body}");
+    assert_eq!(e5["fix"], "storefront models fetch");
+    let (status, _) = get_json(&state, "/api/v1/search?q=konstruktor&age_months=60").await;
+    assert_eq!(status, 200);
     state.0.db.close().await;
     drop(state);
     // A second start neither reseeds nor rebuilds.
@@ -512,4 +538,85 @@ async fn the_search_page_renders_and_escapes() {
     }
     let (status, _) = get_raw(&state, "/media/art/toys/99.svg").await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hybrid_and_semantic_search_run_once_an_embedder_is_loaded_and_fall_back_without() {
+    let (_test, state) = sample_app().await;
+    // No embedder: the default is lexical, and an explicit mode says it fell back.
+    let (status, body) = get_json(&state, "/api/v1/search?q=konstruktor&age_months=60").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["mode"], "lexical");
+    assert!(body.get("notice").is_none());
+    let (status, body) = get_json(
+        &state,
+        "/api/v1/search?q=konstruktor&age_months=60&mode=hybrid",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["mode"], "lexical");
+    assert_eq!(body["notice"], "semantic_unavailable");
+
+    // A (stand-in) embedder arrives: the index is rebuilt with passage vectors.
+    state
+        .0
+        .models
+        .serve_embedder(std::sync::Arc::new(models::HashingEmbedder::new(96)));
+    assert!(storefront::indexing::needs_embedding_backfill(&state.0));
+    storefront::indexing::rebuild(&state.0, &|_, _| {})
+        .await
+        .unwrap();
+    assert!(!storefront::indexing::needs_embedding_backfill(&state.0));
+
+    for mode in ["semantic", "hybrid"] {
+        for age in [12u16, 60, 144] {
+            let (status, body) = get_json(
+                &state,
+                &format!("/api/v1/search?q=konstruktor&age_months={age}&mode={mode}&explain=true&per_page=50"),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["mode"], mode);
+            let hits = body["hits"].as_array().unwrap();
+            assert!(!hits.is_empty(), "{mode} {age}: {body}");
+            for hit in hits {
+                let (min, max) = (
+                    hit["age_min_months"].as_u64().unwrap(),
+                    hit["age_max_months"].as_u64().unwrap(),
+                );
+                assert!(min <= u64::from(age) && u64::from(age) <= max, "{hit}");
+                assert!(hit["explain"]["final_score"].is_number(), "{hit}");
+            }
+        }
+    }
+    // The default is hybrid now.
+    let (_, body) = get_json(&state, "/api/v1/search?q=konstruktor&age_months=60").await;
+    assert_eq!(body["mode"], "hybrid");
+    // Bad input stays a 400 with its code.
+    let (status, body) = get_json(
+        &state,
+        "/api/v1/search?q=konstruktor&age_months=60&mode=vector",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_mode");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn understood_age_and_budget_come_back_and_narrow_the_results() {
+    let (_test, state) = sample_app().await;
+    let (status, body) = get_json(
+        &state,
+        "/api/v1/search?q=%D0%BF%D0%BE%D0%B4%D0%B0%D1%80%D0%BE%D0%BA%20%D0%B4%D0%B5%D0%B2%D0%BE%D1%87%D0%BA%D0%B5%205%20%D0%BB%D0%B5%D1%82%20%D0%B4%D0%BE%20200%20%D1%82%D1%8B%D1%81%D1%8F%D1%87&age_months=60",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let understood = &body["understood"];
+    assert_eq!(understood["age_min_months"], 60, "{body}");
+    assert_eq!(understood["price_max"], 20_000_000, "{body}");
+    assert_eq!(understood["recipient"], "girl");
+    for hit in body["hits"].as_array().unwrap() {
+        assert!(hit["price"].as_i64().unwrap() <= 20_000_000, "{hit}");
+        assert!(hit["age_min_months"].as_u64().unwrap() <= 71, "{hit}");
+    }
 }

@@ -2,7 +2,7 @@
 //! (invalid UTF-8, overflowing numbers, unknown values) gets its own stable error code.
 
 use crate::ApiError;
-use engine::{Lang, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, Sort};
+use engine::{Fusion, Lang, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchMode, Sort};
 use moderation::MAX_AGE_MONTHS;
 use percent_encoding::percent_decode;
 
@@ -40,6 +40,14 @@ pub struct SearchParams {
     pub lang: Lang,
     /// Highlight matches in titles.
     pub highlight: bool,
+    /// Retrieval mode; `None`: hybrid when the text embedder is loaded, else lexical.
+    pub mode: Option<SearchMode>,
+    /// How hybrid search fuses its two lists.
+    pub fusion: Fusion,
+    /// Return each hit's score components.
+    pub explain: bool,
+    /// Read age, budget and recipient out of the text (default on).
+    pub understand: bool,
 }
 
 /// Decodes an `application/x-www-form-urlencoded` query string into pairs, rejecting invalid
@@ -161,7 +169,25 @@ impl SearchParams {
                     })?,
             ),
         };
+        let mode = match get("mode") {
+            None | Some("") => None,
+            Some(name) => Some(SearchMode::parse(name).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_mode",
+                    "mode must be one of lexical, semantic, hybrid",
+                )
+            })?),
+        };
+        let fusion = parse_fusion(get("fusion"), get("rrf_k"), get("alpha"))?;
+        let understand = match get("understand") {
+            None | Some("") => true,
+            value => parse_bool(value, "understand")?,
+        };
         Ok(Self {
+            mode,
+            fusion,
+            explain: parse_bool(get("explain"), "explain")?,
+            understand,
             q,
             age_months,
             category,
@@ -177,6 +203,41 @@ impl SearchParams {
             lang,
             highlight: parse_bool(get("highlight"), "highlight")?,
         })
+    }
+}
+
+/// Parses `fusion=rrf|weighted` with its parameter (`rrf_k` 1–1000, `alpha` 0–1).
+fn parse_fusion(
+    fusion: Option<&str>,
+    rrf_k: Option<&str>,
+    alpha: Option<&str>,
+) -> Result<Fusion, ApiError> {
+    match fusion {
+        None | Some("") | Some("rrf") => {
+            let default_k = match Fusion::default() {
+                Fusion::Rrf { k } => k,
+                Fusion::Weighted { .. } => engine::DEFAULT_RRF_K,
+            };
+            let k = parse_bounded(rrf_k, "rrf_k", 1, 1_000, default_k, "invalid_rrf_k")?;
+            Ok(Fusion::Rrf { k })
+        }
+        Some("weighted") => {
+            let alpha = match alpha {
+                None | Some("") => 0.5,
+                Some(value) => value
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|alpha| (0.0..=1.0).contains(alpha))
+                    .ok_or_else(|| {
+                        ApiError::bad_request("invalid_alpha", "alpha must be a number from 0 to 1")
+                    })?,
+            };
+            Ok(Fusion::Weighted { alpha })
+        }
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_fusion",
+            "fusion must be rrf or weighted",
+        )),
     }
 }
 
@@ -264,6 +325,33 @@ mod tests {
         assert_eq!(params.sort, Sort::PriceAsc);
         assert_eq!((params.page, params.per_page), (2, 10));
         assert_eq!(params.lang, Lang::UzCyrl);
+    }
+
+    #[test]
+    fn modes_and_fusion_parse_with_their_own_codes() {
+        let parsed =
+            SearchParams::parse(Some("q=a&age_months=5&mode=semantic&fusion=weighted&alpha=0.3&explain=true&understand=false"))
+                .unwrap();
+        assert_eq!(parsed.mode, Some(SearchMode::Semantic));
+        assert_eq!(parsed.fusion, Fusion::Weighted { alpha: 0.3 });
+        assert!(parsed.explain);
+        assert!(!parsed.understand);
+        let defaults = SearchParams::parse(Some("q=a&age_months=5")).unwrap();
+        assert_eq!(defaults.mode, None);
+        assert!(defaults.understand);
+        assert_eq!(defaults.fusion, Fusion::default());
+        assert_eq!(code("q=a&age_months=5&mode=magic"), "invalid_mode");
+        assert_eq!(code("q=a&age_months=5&fusion=max"), "invalid_fusion");
+        assert_eq!(
+            code("q=a&age_months=5&fusion=weighted&alpha=1.5"),
+            "invalid_alpha"
+        );
+        assert_eq!(
+            code("q=a&age_months=5&fusion=weighted&alpha=NaN"),
+            "invalid_alpha"
+        );
+        assert_eq!(code("q=a&age_months=5&rrf_k=0"), "invalid_rrf_k");
+        assert_eq!(code("q=a&age_months=5&explain=maybe"), "invalid_parameter");
     }
 
     #[test]

