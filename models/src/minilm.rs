@@ -14,12 +14,10 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::bert::{Bert, Layer, LayerNorm, Linear, WordTable};
-use crate::fetch::hex;
-use crate::manifest::{ALL_MINILM_L6_V2, FileSpec};
+use crate::manifest::ALL_MINILM_L6_V2;
 use crate::query_cache::{DEFAULT_QUERY_CACHE, QueryCache};
 use crate::{Embedder, Error, Result, TextKind};
 
@@ -53,28 +51,7 @@ impl MiniLmEmbedder {
     pub fn from_cache(cache_dir: &Path) -> Result<Self> {
         let spec = &ALL_MINILM_L6_V2;
         let read = |name: &str| -> Result<Vec<u8>> {
-            let path = spec.dir(cache_dir).join(name);
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Error::ModelMissing {
-                        model: spec.name.to_owned(),
-                        path,
-                    });
-                }
-                Err(error) => return Err(Error::io("read", &path, error)),
-            };
-            if let Some(FileSpec { sha256, .. }) = spec.file(name) {
-                let actual = hex(&Sha256::digest(&bytes));
-                if actual != *sha256 {
-                    return Err(Error::ChecksumMismatch {
-                        file: path.display().to_string(),
-                        expected: (*sha256).to_owned(),
-                        actual,
-                    });
-                }
-            }
-            Ok(bytes)
+            crate::fetch::read_verified(spec, name, cache_dir).map(|(_, bytes)| bytes)
         };
         Self::from_bytes(
             &read(WEIGHTS_FILE)?,

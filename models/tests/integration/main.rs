@@ -11,7 +11,9 @@
 
 mod e5;
 mod fetch;
+mod image_safety;
 mod minilm;
+mod toxicity;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

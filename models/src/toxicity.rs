@@ -1,0 +1,521 @@
+//! Text toxicity: a small trained head over multilingual-e5-small embeddings.
+//!
+//! - [`ToxicityHead`]: the head committed at `models/data/toxicity_head.json` (a logistic
+//!   regression over the 384-d E5 embedding, a few KB), with its two thresholds, the embedding
+//!   it reads (model, weights sha256, prefix), its training record and metrics.
+//! - [`ToxicityClassifier`]: embedder plus head. It scores a text as [`Toxicity`], which is
+//!   either [`Toxicity::Scored`] with a probability or [`Toxicity::Unscored`] with a reason:
+//!   empty text, text with no letters or digits, text whose tokens the model does not know, or
+//!   text too long to score. An unscored text is never "not toxic"; callers must decide what to
+//!   do with it (moderation holds it for a person). Texts longer than the model's window are
+//!   cut into chunks that fit, each chunk is scored, and the text gets the highest score.
+//! - [`train`]: reproducible training from the shared datasets (see `models/data/README.md`
+//!   and `models/data/toxicity_head.md` for the data, caps, split rule and metrics).
+//! - [`fit`], [`metrics`], [`csv`]: the pieces the trainer is made of.
+//!
+//! Thresholds: [`Thresholds::balanced`] maximises F1 on the validation splits (hold for
+//! review); [`Thresholds::high_precision`] is the lowest threshold with precision ≥ 0.95 on
+//! the pooled validation splits (act without a human). Both are stored in the head file.
+
+pub mod csv;
+mod embedding_cache;
+pub mod fit;
+mod head;
+pub mod metrics;
+mod text;
+pub mod train;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pub use self::head::{
+    DatasetRecord, EmbeddingSpec, FeaturePrefix, HEAD_FORMAT, HeadFile, HeadWeights, MetricSummary,
+    ThresholdLevel, Thresholds, ToxicityHead, TrainingRecord,
+};
+pub use self::text::{clean_text, normalise_key};
+use crate::manifest::MULTILINGUAL_E5_SMALL;
+use crate::{E5Embedder, Embedder, Error, Result, TextKind};
+
+/// A text longer than this many model windows is not scored ([`UnscoredReason::TooLong`]).
+pub const MAX_CHUNKS: usize = 64;
+
+/// The `<unk>` id of the XLM-RoBERTa vocabulary multilingual-e5-small uses.
+const XLMR_UNKNOWN: u32 = 3;
+
+/// An embedder whose token window the classifier can inspect, to find texts that would be
+/// truncated or that hold no token the model knows.
+pub trait WindowedEmbedder: Embedder {
+    /// Returns the embedding model's name, as the manifest and head files give it.
+    fn model_name(&self) -> &str;
+    /// Returns the ids the model sees for `text` (special tokens and prefix included), at most
+    /// [`WindowedEmbedder::max_tokens`] of them: a text that fills the window may have been
+    /// truncated.
+    fn token_ids(&self, kind: TextKind, text: &str) -> Vec<u32>;
+    /// Returns the size of the model's window in tokens.
+    fn max_tokens(&self) -> usize;
+    /// Returns whether `id` is the unknown-token id.
+    fn is_unknown_token(&self, id: u32) -> bool;
+}
+
+impl WindowedEmbedder for E5Embedder {
+    fn model_name(&self) -> &str {
+        MULTILINGUAL_E5_SMALL.name
+    }
+
+    fn token_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
+        self.tokenize(kind, text)
+    }
+
+    fn max_tokens(&self) -> usize {
+        E5Embedder::max_tokens(self)
+    }
+
+    fn is_unknown_token(&self, id: u32) -> bool {
+        id == XLMR_UNKNOWN
+    }
+}
+
+/// Why a text was not scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnscoredReason {
+    /// Nothing is left once whitespace, URLs and markup are removed.
+    Empty,
+    /// No letter or digit (only punctuation, symbols or emoji).
+    NoWords,
+    /// The model knows none of the text's tokens (an unsupported script).
+    UnknownTokens,
+    /// Longer than [`MAX_CHUNKS`] model windows.
+    TooLong {
+        /// The number of windows it would take.
+        chunks: usize,
+    },
+}
+
+impl std::fmt::Display for UnscoredReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnscoredReason::Empty => write!(f, "the text is empty"),
+            UnscoredReason::NoWords => write!(f, "the text has no letters or digits"),
+            UnscoredReason::UnknownTokens => write!(f, "the model knows none of the text's tokens"),
+            UnscoredReason::TooLong { chunks } => write!(
+                f,
+                "the text takes {chunks} model windows, more than the {MAX_CHUNKS} scored"
+            ),
+        }
+    }
+}
+
+/// A toxicity probability and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToxicityScore {
+    /// Probability that the text is toxic (insult, profanity, threat, harassment, hate), in
+    /// `0.0..=1.0`; for a chunked text, the highest of its chunks.
+    pub probability: f32,
+    /// The head and embedding that scored it (`name@version/embedding-model`).
+    pub model: Arc<str>,
+    /// How many model windows the text took (1 unless it was long).
+    pub chunks: usize,
+    /// The head's thresholds.
+    pub thresholds: Thresholds,
+}
+
+impl ToxicityScore {
+    /// Returns whether the probability reaches the threshold of `level`.
+    pub fn is_flagged(&self, level: ThresholdLevel) -> bool {
+        self.probability >= self.thresholds.get(level)
+    }
+}
+
+/// The outcome of scoring one text: a score, or the reason there is none.
+///
+/// There is deliberately no "not toxic" without a score: callers match both arms.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Toxicity {
+    /// The text was scored.
+    Scored(ToxicityScore),
+    /// The text could not be scored; it is not known to be clean.
+    Unscored {
+        /// Why.
+        reason: UnscoredReason,
+    },
+}
+
+/// A three-way decision at one threshold level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToxicityDecision {
+    /// Scored at or above the threshold.
+    Flagged,
+    /// Scored below the threshold.
+    Passed,
+    /// Not scored: neither flagged nor passed.
+    Unscored(UnscoredReason),
+}
+
+impl Toxicity {
+    /// Returns the score, if the text was scored.
+    pub fn score(&self) -> Option<&ToxicityScore> {
+        match self {
+            Toxicity::Scored(score) => Some(score),
+            Toxicity::Unscored { .. } => None,
+        }
+    }
+
+    /// Returns the decision at `level`.
+    pub fn decide(&self, level: ThresholdLevel) -> ToxicityDecision {
+        match self {
+            Toxicity::Scored(score) if score.is_flagged(level) => ToxicityDecision::Flagged,
+            Toxicity::Scored(_) => ToxicityDecision::Passed,
+            Toxicity::Unscored { reason } => ToxicityDecision::Unscored(*reason),
+        }
+    }
+}
+
+/// An embedder and a toxicity head: scores texts.
+///
+/// With [`E5Embedder`] under the `query: ` prefix, scored texts pass through the embedder's
+/// query cache; give the classifier its own embedder (or one with the cache off) when that
+/// matters.
+pub struct ToxicityClassifier<E: WindowedEmbedder = E5Embedder> {
+    embedder: Arc<E>,
+    head: ToxicityHead,
+    kind: TextKind,
+    /// Ids that every input carries whatever the text: specials and the prefix's pieces.
+    overhead_ids: HashSet<u32>,
+}
+
+impl<E: WindowedEmbedder> std::fmt::Debug for ToxicityClassifier<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToxicityClassifier")
+            .field("head", self.head.tag())
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<E: WindowedEmbedder> ToxicityClassifier<E> {
+    /// Combines `embedder` with `head`.
+    ///
+    /// Fails with [`Error::MalformedModel`] when the head was trained on another embedding
+    /// model or dimension.
+    pub fn new(embedder: Arc<E>, head: ToxicityHead) -> Result<Self> {
+        let spec = head.embedding();
+        if spec.model != embedder.model_name() || spec.dimension != embedder.dimension() {
+            return Err(Error::MalformedModel {
+                file: head.tag().to_string(),
+                reason: format!(
+                    "the head reads {} ({} dimensions), the embedder is {} ({} dimensions)",
+                    spec.model,
+                    spec.dimension,
+                    embedder.model_name(),
+                    embedder.dimension()
+                ),
+            });
+        }
+        let kind = spec.prefix.text_kind();
+        let overhead_ids = embedder.token_ids(kind, "").into_iter().collect();
+        Ok(Self {
+            embedder,
+            head,
+            kind,
+            overhead_ids,
+        })
+    }
+
+    /// Returns the head.
+    pub fn head(&self) -> &ToxicityHead {
+        &self.head
+    }
+
+    /// Scores one text.
+    ///
+    /// An `Err` is a failure of the model itself (an internal error); a text that cannot be
+    /// scored is `Ok(Toxicity::Unscored { .. })`.
+    pub fn score(&self, text: &str) -> Result<Toxicity> {
+        let mut scored = self.score_many(&[text])?;
+        scored.pop().ok_or_else(|| {
+            Error::InvalidInput("the classifier returned no score for one text".to_owned())
+        })
+    }
+
+    /// Scores many texts in one batch (rayon inside the embedder); one result per text, in
+    /// order.
+    pub fn score_many(&self, texts: &[&str]) -> Result<Vec<Toxicity>> {
+        let prepared: Vec<std::result::Result<Vec<String>, UnscoredReason>> =
+            texts.iter().map(|text| self.prepare(text)).collect();
+        let chunks: Vec<&str> = prepared
+            .iter()
+            .filter_map(|p| p.as_ref().ok())
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let embeddings = if chunks.is_empty() {
+            Vec::new()
+        } else {
+            self.embedder.embed(self.kind, &chunks)?
+        };
+        let mut probabilities = Vec::with_capacity(embeddings.len());
+        for embedding in &embeddings {
+            probabilities.push(self.head.probability(embedding)?);
+        }
+        let mut next = probabilities.into_iter();
+        let thresholds = self.head.thresholds();
+        let mut out = Vec::with_capacity(texts.len());
+        for prepared in prepared {
+            match prepared {
+                Err(reason) => out.push(Toxicity::Unscored { reason }),
+                Ok(text_chunks) => {
+                    let mut probability = f32::NEG_INFINITY;
+                    for _ in 0..text_chunks.len() {
+                        let p = next.next().ok_or_else(|| {
+                            Error::InvalidInput("the embedder returned too few vectors".to_owned())
+                        })?;
+                        probability = probability.max(p);
+                    }
+                    out.push(Toxicity::Scored(ToxicityScore {
+                        probability,
+                        model: Arc::clone(self.head.tag()),
+                        chunks: text_chunks.len(),
+                        thresholds,
+                    }));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cleans `text` and cuts it into chunks that fit the model's window, or says why it
+    /// cannot be scored.
+    fn prepare(&self, text: &str) -> std::result::Result<Vec<String>, UnscoredReason> {
+        let cleaned = clean_text(text);
+        if cleaned.is_empty() {
+            return Err(UnscoredReason::Empty);
+        }
+        if !cleaned.chars().any(char::is_alphanumeric) {
+            return Err(UnscoredReason::NoWords);
+        }
+        let mut chunks = Vec::new();
+        self.split_to_fit(&cleaned, &mut chunks);
+        if chunks.len() > MAX_CHUNKS {
+            return Err(UnscoredReason::TooLong {
+                chunks: chunks.len(),
+            });
+        }
+        chunks.retain(|chunk| self.has_known_tokens(chunk));
+        if chunks.is_empty() {
+            return Err(UnscoredReason::UnknownTokens);
+        }
+        Ok(chunks)
+    }
+
+    /// Whether the model would see the whole of `text`: a tokenisation shorter than the
+    /// window was not truncated.
+    fn fits(&self, text: &str) -> bool {
+        self.embedder.token_ids(self.kind, text).len() < self.embedder.max_tokens()
+    }
+
+    fn has_known_tokens(&self, text: &str) -> bool {
+        self.embedder
+            .token_ids(self.kind, text)
+            .iter()
+            .any(|&id| !self.embedder.is_unknown_token(id) && !self.overhead_ids.contains(&id))
+    }
+
+    /// Halves `text` (at the whitespace nearest its middle, else at its middle character)
+    /// until every piece fits, pushing the pieces in order. Stops splitting once there are
+    /// more than [`MAX_CHUNKS`] pieces: such a text is not scored anyway.
+    fn split_to_fit(&self, text: &str, out: &mut Vec<String>) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if out.len() > MAX_CHUNKS || self.fits(text) {
+            out.push(text.to_owned());
+            return;
+        }
+        let middle = text.len() / 2;
+        let boundaries = text.char_indices().map(|(i, _)| i);
+        let spaces = text
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .map(|(i, _)| i);
+        let nearest = |indices: &mut dyn Iterator<Item = usize>| {
+            indices
+                .filter(|&i| i > 0)
+                .min_by_key(|&i| i.abs_diff(middle))
+        };
+        let Some(cut) =
+            nearest(&mut spaces.into_iter()).or_else(|| nearest(&mut boundaries.into_iter()))
+        else {
+            out.push(text.to_owned());
+            return;
+        };
+        self.split_to_fit(&text[..cut], out);
+        self.split_to_fit(&text[cut..], out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::head::testing::head_file;
+    use super::*;
+    use crate::HashingEmbedder;
+
+    /// A stand-in with a tiny window: one token per four characters of each word, `<unk>` for
+    /// words without a Latin letter, and `<s>`/`</s>` around.
+    struct Tiny {
+        inner: HashingEmbedder,
+        window: usize,
+    }
+
+    impl Embedder for Tiny {
+        fn dimension(&self) -> usize {
+            self.inner.dimension()
+        }
+
+        fn embed(&self, kind: TextKind, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+            for text in texts {
+                assert!(self.token_ids(kind, text).len() < self.window, "{text:?}");
+            }
+            self.inner.embed(kind, texts)
+        }
+    }
+
+    impl WindowedEmbedder for Tiny {
+        fn model_name(&self) -> &str {
+            "hashing"
+        }
+
+        fn token_ids(&self, _kind: TextKind, text: &str) -> Vec<u32> {
+            let mut ids = vec![0];
+            for word in text.split_whitespace() {
+                let known = word.chars().any(|c| c.is_ascii_alphabetic());
+                for _ in 0..word.chars().count().div_ceil(4) {
+                    ids.push(if known { 10 } else { XLMR_UNKNOWN });
+                }
+            }
+            ids.truncate(self.window - 1);
+            ids.push(2);
+            ids
+        }
+
+        fn max_tokens(&self) -> usize {
+            self.window
+        }
+
+        fn is_unknown_token(&self, id: u32) -> bool {
+            id == XLMR_UNKNOWN
+        }
+    }
+
+    /// A head that flags texts containing "bad" through the hashed trigram " ba".
+    fn classifier(window: usize) -> ToxicityClassifier<Tiny> {
+        let inner = HashingEmbedder::new(256);
+        let probe = inner.embed(TextKind::Query, &["bad"]).unwrap().remove(0);
+        let weights: Vec<f32> = probe.iter().map(|v| v * 40.0).collect();
+        let head = ToxicityHead::from_head_file(head_file(
+            HeadWeights::Logistic {
+                weights,
+                bias: -16.0,
+            },
+            256,
+        ))
+        .unwrap();
+        ToxicityClassifier::new(Arc::new(Tiny { inner, window }), head).unwrap()
+    }
+
+    #[test]
+    fn unscorable_texts_are_never_passed() {
+        let c = classifier(16);
+        let cases = [
+            ("", UnscoredReason::Empty),
+            ("   \n\t ", UnscoredReason::Empty),
+            ("https://example.com/x", UnscoredReason::Empty),
+            ("!!! ??? 😡", UnscoredReason::NoWords),
+            ("проверка связи", UnscoredReason::UnknownTokens),
+        ];
+        for (text, reason) in cases {
+            let outcome = c.score(text).unwrap();
+            assert_eq!(outcome, Toxicity::Unscored { reason }, "{text:?}");
+            for level in [ThresholdLevel::Balanced, ThresholdLevel::HighPrecision] {
+                assert_eq!(
+                    outcome.decide(level),
+                    ToxicityDecision::Unscored(reason),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_texts_are_chunked_and_take_the_worst_chunk() {
+        let c = classifier(8);
+        let clean = "fine toy for kids ".repeat(10);
+        let outcome = c.score(&clean).unwrap();
+        let Toxicity::Scored(score) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(score.chunks > 1);
+        assert!(!score.is_flagged(ThresholdLevel::Balanced), "{score:?}");
+        // The insult sits at the very end, past any first window.
+        let outcome = c.score(&format!("{clean} bad bad bad")).unwrap();
+        assert_eq!(
+            outcome.decide(ThresholdLevel::Balanced),
+            ToxicityDecision::Flagged
+        );
+        // A single word too long for the window is cut inside.
+        let outcome = c.score(&"x".repeat(50)).unwrap();
+        assert!(outcome.score().is_some(), "{outcome:?}");
+    }
+
+    #[test]
+    fn too_long_texts_are_unscored() {
+        let c = classifier(4);
+        let outcome = c.score(&"word ".repeat(MAX_CHUNKS * 4)).unwrap();
+        assert!(
+            matches!(
+                outcome,
+                Toxicity::Unscored {
+                    reason: UnscoredReason::TooLong { .. }
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn batches_keep_order_and_mix_scored_and_unscored() {
+        let c = classifier(16);
+        let out = c.score_many(&["bad bad", "", "nice toy"]).unwrap();
+        assert_eq!(
+            out[0].decide(ThresholdLevel::Balanced),
+            ToxicityDecision::Flagged
+        );
+        assert_eq!(
+            out[1],
+            Toxicity::Unscored {
+                reason: UnscoredReason::Empty
+            }
+        );
+        assert_eq!(
+            out[2].decide(ThresholdLevel::Balanced),
+            ToxicityDecision::Passed
+        );
+        assert_eq!(&*out[2].score().unwrap().model, "test-head@0/hashing");
+    }
+
+    #[test]
+    fn a_head_for_another_embedder_is_refused() {
+        let inner = HashingEmbedder::new(32);
+        let head = ToxicityHead::from_head_file(head_file(
+            HeadWeights::Logistic {
+                weights: vec![0.0; 64],
+                bias: 0.0,
+            },
+            64,
+        ))
+        .unwrap();
+        let error = ToxicityClassifier::new(Arc::new(Tiny { inner, window: 8 }), head).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Corrupt);
+    }
+}
