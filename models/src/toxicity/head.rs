@@ -504,14 +504,14 @@ mod tests {
         assert_eq!(round_significant(0.0, 3), 0.0);
         let rounded = HeadWeights::Logistic {
             weights: vec![1.234_567, -0.012_345_67],
-            bias: 3.141_59,
+            bias: 2.718_59,
         }
         .rounded(3);
         assert_eq!(
             rounded,
             HeadWeights::Logistic {
                 weights: vec![1.23, -0.0123],
-                bias: 3.14
+                bias: 2.72
             }
         );
     }
