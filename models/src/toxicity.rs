@@ -13,9 +13,13 @@
 //!   and `models/data/toxicity_head.md` for the data, caps, split rule and metrics).
 //! - [`fit`], [`metrics`], [`csv`]: the pieces the trainer is made of.
 //!
-//! Thresholds: [`Thresholds::balanced`] maximises F1 on the validation splits (hold for
+//! Thresholds: [`Thresholds::balanced`] maximises macro-F1 on the validation splits (hold for
 //! review); [`Thresholds::high_precision`] is the lowest threshold with precision ≥ 0.95 on
 //! the pooled validation splits (act without a human). Both are stored in the head file.
+//!
+//! Quality, in short (see `models/data/toxicity_head.md`): good on Russian and English, weak on
+//! Uzbek (no Uzbek training data exists; recall on the project's Uzbek set is well under half
+//! at the balanced threshold). Use it together with the moderation lexicon, not alone.
 
 pub mod csv;
 mod embedding_cache;

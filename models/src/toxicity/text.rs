@@ -11,7 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Returns `text` ready for the embedder: HTML entities decoded, URLs removed, `@handles`
 /// replaced by `@user`, VK mention links reduced to the name, a retweet's `RT` marker dropped,
-/// disguised words undone ([`undisguise_word`]) and whitespace collapsed.
+/// disguised words undone (Latin look-alikes inside Cyrillic words, `0`/`@`/`1`/`3` standing for
+/// letters inside a word: `пpocтo`, `ahm0q`) and whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
     let decoded = strip_vk_links(&decode_entities(text));
     let mut words: Vec<String> = Vec::new();

@@ -25,11 +25,11 @@ fn repo_root() -> PathBuf {
 }
 
 /// Trains the head on the shared datasets and rewrites `models/data/toxicity_head.json` and
-/// `.md`. Not a check: a job run on demand (about 10 minutes the first time on two cores, then
+/// `.md`. Not a check: a job run on demand (12 to 14 minutes the first time on two cores, then
 /// seconds from the embedding cache):
 ///
 /// ```sh
-/// cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact
+/// cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact --nocapture
 /// ```
 ///
 /// `BOLAJON_TOXICITY_ABLATIONS=1` also measures the other prefix, an MLP and no class
@@ -40,35 +40,8 @@ fn train_toxicity_head() {
     let _ = crate::e5();
     let mut options = TrainOptions::new(&repo_root(), &crate::cache_dir());
     options.ablations = std::env::var_os("BOLAJON_TOXICITY_ABLATIONS").is_some_and(|v| v == "1");
-    // EXPERIMENT KNOBS (temporary)
-    if let Ok(v) = std::env::var("X_CAP") {
-        options.caps.train_per_set = v.parse().unwrap();
-    }
-    if let Ok(v) = std::env::var("X_HEAD") {
-        options.head = if v == "lr" {
-            models::toxicity::train::HeadKind::Logistic
-        } else {
-            models::toxicity::train::HeadKind::Mlp(v.parse().unwrap())
-        };
-    }
-    if let Ok(v) = std::env::var("X_WEIGHT") {
-        options.weighting = match v.as_str() {
-            "none" => models::toxicity::train::Weighting::None,
-            "classes" => models::toxicity::train::Weighting::Classes,
-            _ => models::toxicity::train::Weighting::PartsAndClasses,
-        };
-    }
-    if std::env::var("X_UNCLEAR").is_ok() {
-        options.train_on_unclear_licences = true;
-    }
-    if std::env::var("X_PASSAGE").is_ok() {
-        options.prefix = models::toxicity::FeaturePrefix::Passage;
-    }
-    if std::env::var("X_NOOUT").is_ok() {
-        options.output = None;
-    }
     options.command = format!(
-        "{}cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact",
+        "{}cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact --nocapture",
         if options.ablations {
             "BOLAJON_TOXICITY_ABLATIONS=1 "
         } else {
@@ -111,10 +84,11 @@ fn the_committed_head_loads_and_records_how_it_was_made() {
             "{evaluation_only} was trained on"
         );
     }
-    // Floors at the figures the committed head measured (models/data/toxicity_head.md): a
-    // retrained head must not be worse. The issue's target (0.85 on both) is not met yet on
-    // Russian (0.816).
-    for (language, floor) in [("validation/ru", 0.81), ("validation/en", 0.845)] {
+    // Floors just under the figures the committed head measured (models/data/toxicity_head.md):
+    // a retrained head must not be worse. The issue's target (macro-F1 0.85 on both) is met on
+    // English (0.864) but not yet on Russian (0.843, held down by the political VK comments
+    // at 0.712; RuParaDetox alone is 0.859).
+    for (language, floor) in [("validation/ru", 0.84), ("validation/en", 0.86)] {
         let metric = file.metrics.iter().find(|m| m.group == language).unwrap();
         assert!(metric.macro_f1 >= floor, "{metric:?}");
     }
@@ -186,10 +160,14 @@ fn unscorable_texts_are_never_not_toxic() {
             ToxicityDecision::Unscored(reason)
         );
     }
-    // A script the vocabulary barely covers still gets an answer one way or the other, never
-    // a silent pass: either scored or unscored with a reason.
-    let outcome = c.score("ꓚꓳꓠꓢ ꓟꓬ").unwrap();
-    eprintln!("{outcome:?}");
+    // Letters the model has no piece for (Egyptian hieroglyphs): nothing it can read.
+    let outcome = c.score("𓀀𓀁𓀂 𓀃𓀄").unwrap();
+    assert_eq!(
+        outcome,
+        Toxicity::Unscored {
+            reason: UnscoredReason::UnknownTokens
+        }
+    );
 }
 
 #[test]
