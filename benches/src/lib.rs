@@ -3,6 +3,12 @@
 
 pub mod python;
 
+/// Returns the nearest-rank percentile `share` (0–1) of `sorted` (ascending, non-empty).
+pub fn percentile<T: Copy>(sorted: &[T], share: f64) -> T {
+    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
 use engine::{Audience, Engine, SearchRequest};
 use indexer::Taxonomy;
 

@@ -232,7 +232,12 @@ impl ModelHub {
             return;
         }
         let started = std::time::Instant::now();
-        match E5Embedder::from_cache(dir) {
+        // `record_status` has just checked the file's size and sha256: load without hashing
+        // the 70 MB again.
+        let path = manifest::MULTILINGUAL_E5_SMALL
+            .dir(dir)
+            .join(manifest::E5_WEIGHTS_FILE);
+        match E5Embedder::from_file(&path) {
             Ok(embedder) => {
                 tracing::info!(
                     model = name,

