@@ -144,6 +144,8 @@ pub enum Command {
 pub enum BenchCommand {
     /// Index build rate and search latency, in-process and over HTTP.
     Search(crate::bench::SearchBenchArgs),
+    /// Sustained checkout throughput and latency on SQLite and PostgreSQL.
+    Checkout(crate::commerce::bench::CheckoutBenchArgs),
 }
 
 /// Model maintenance.

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod bench;
 pub mod catalog;
+pub mod commerce;
 pub mod config;
 pub mod db;
 pub mod error;

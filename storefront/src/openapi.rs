@@ -29,6 +29,25 @@ use utoipa::OpenApi;
         crate::routes::auth::record_consent,
         crate::routes::auth::set_pin,
         crate::routes::auth::verify_pin,
+        crate::routes::cart::get_cart,
+        crate::routes::cart::add_line,
+        crate::routes::cart::set_line,
+        crate::routes::cart::remove_line,
+        crate::routes::cart::delivery_options,
+        crate::routes::orders::create_order,
+        crate::routes::orders::list_orders,
+        crate::routes::orders::get_order,
+        crate::routes::orders::cancel_order,
+        crate::routes::orders::request_refund,
+        crate::routes::orders::complete_order,
+        crate::routes::shipments::list_shipments,
+        crate::routes::shipments::get_shipment,
+        crate::routes::shipments::advance_shipment,
+        crate::routes::purchase_requests::list_requests,
+        crate::routes::purchase_requests::approve_request,
+        crate::routes::purchase_requests::decline_request,
+        crate::routes::purchase_requests::get_controls,
+        crate::routes::purchase_requests::put_controls,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -37,6 +56,7 @@ use utoipa::OpenApi;
         (name = "ops", description = "Operations"),
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
+        (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
     )
 )]
 pub struct ApiDoc;

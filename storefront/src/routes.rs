@@ -2,12 +2,16 @@
 //! are merged here, in one place.
 
 pub mod auth;
+pub mod cart;
 pub mod categories;
 pub mod health;
 pub mod media;
+pub mod orders;
 pub mod pages;
 pub mod products;
+pub mod purchase_requests;
 pub mod search;
+pub mod shipments;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -28,6 +32,10 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .merge(media::router())
+        .merge(cart::router())
+        .merge(orders::router())
+        .merge(shipments::router())
+        .merge(purchase_requests::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

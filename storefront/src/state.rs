@@ -22,6 +22,8 @@ pub struct App {
     pub models: Arc<ModelHub>,
     /// Accounts: token keys, password hashing, rate limits, the clock.
     pub auth: AuthState,
+    /// Commerce settings: commission rate, payment and approval windows.
+    pub commerce: crate::commerce::CommerceSettings,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -44,6 +46,7 @@ impl AppState {
             index_wakeup: Notify::new(),
             models: Arc::new(ModelHub::absent()),
             auth: AuthState::ephemeral(),
+            commerce: crate::commerce::CommerceSettings::default(),
         }))
     }
 

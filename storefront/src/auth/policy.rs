@@ -46,6 +46,10 @@ pub const ADULTS: &[Role] = &[Role::Parent, Role::Seller, Role::Moderator, Role:
 pub const PARENTS: &[Role] = &[Role::Parent];
 /// Admins only.
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Those who place orders: parents, and children (whose orders may wait for approval).
+pub const BUYERS: &[Role] = &[Role::Child, Role::Parent];
+/// Sellers only.
+pub const SELLERS: &[Role] = &[Role::Seller];
 
 const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
     RoutePolicy {
@@ -100,6 +104,34 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/family/children/{id}/consent", PARENTS),
     roles("PUT", "/api/v1/family/pin", PARENTS),
     roles("POST", "/api/v1/family/pin/verify", PARENTS),
+    // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
+    public("GET", "/api/v1/cart"),
+    public("POST", "/api/v1/cart/lines"),
+    public("PUT", "/api/v1/cart/lines/{sku}"),
+    public("DELETE", "/api/v1/cart/lines/{sku}"),
+    public("GET", "/api/v1/delivery/options"),
+    roles("GET", "/api/v1/orders", BUYERS),
+    roles("POST", "/api/v1/orders", BUYERS),
+    roles("GET", "/api/v1/orders/{id}", BUYERS),
+    roles("POST", "/api/v1/orders/{id}/cancel", BUYERS),
+    roles("POST", "/api/v1/orders/{id}/refund-request", PARENTS),
+    roles("POST", "/api/v1/orders/{id}/complete", BUYERS),
+    roles("GET", "/api/v1/seller/shipments", SELLERS),
+    roles("GET", "/api/v1/seller/shipments/{id}", SELLERS),
+    roles("POST", "/api/v1/seller/shipments/{id}/status", SELLERS),
+    roles("GET", "/api/v1/family/purchase-requests", PARENTS),
+    roles(
+        "POST",
+        "/api/v1/family/purchase-requests/{id}/approve",
+        PARENTS,
+    ),
+    roles(
+        "POST",
+        "/api/v1/family/purchase-requests/{id}/decline",
+        PARENTS,
+    ),
+    roles("GET", "/api/v1/family/children/{id}/controls", PARENTS),
+    roles("PUT", "/api/v1/family/children/{id}/controls", PARENTS),
 ];
 
 /// Returns the entry of a route.

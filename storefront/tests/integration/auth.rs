@@ -1115,6 +1115,25 @@ GET /api/v1/family/children/{id}: parent
 POST /api/v1/family/children/{id}/consent: parent
 PUT /api/v1/family/pin: parent
 POST /api/v1/family/pin/verify: parent
+GET /api/v1/cart: guest child parent seller moderator admin
+POST /api/v1/cart/lines: guest child parent seller moderator admin
+PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin
+DELETE /api/v1/cart/lines/{sku}: guest child parent seller moderator admin
+GET /api/v1/delivery/options: guest child parent seller moderator admin
+GET /api/v1/orders: child parent
+POST /api/v1/orders: child parent
+GET /api/v1/orders/{id}: child parent
+POST /api/v1/orders/{id}/cancel: child parent
+POST /api/v1/orders/{id}/refund-request: parent
+POST /api/v1/orders/{id}/complete: child parent
+GET /api/v1/seller/shipments: seller
+GET /api/v1/seller/shipments/{id}: seller
+POST /api/v1/seller/shipments/{id}/status: seller
+GET /api/v1/family/purchase-requests: parent
+POST /api/v1/family/purchase-requests/{id}/approve: parent
+POST /api/v1/family/purchase-requests/{id}/decline: parent
+GET /api/v1/family/children/{id}/controls: parent
+PUT /api/v1/family/children/{id}/controls: parent
 ";
 
 #[test]

@@ -4,7 +4,11 @@
 
 mod api;
 mod auth;
+mod cart;
+mod checkout;
+mod concurrency;
 mod family;
+mod orders;
 mod outbox;
 mod safety;
 mod store;

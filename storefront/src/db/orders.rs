@@ -1,0 +1,105 @@
+//! Write transactions for commerce: a [`DbTx`] (one transaction on either backend) and a
+//! [`Conn`] (a borrowed connection inside someone's transaction), so that commerce functions
+//! run inside a caller's transaction — the payment adapters open one, lock their provider row,
+//! and call [`crate::commerce::orders`] in it.
+//!
+//! On SQLite a write transaction starts with `BEGIN IMMEDIATE`: it takes the write lock up
+//! front, so a read-then-write never fails with `SQLITE_BUSY` when another writer commits in
+//! between (the busy timeout then queues writers). On PostgreSQL rows are locked with
+//! `SELECT … FOR UPDATE` where a read decides a write ([`Conn::for_update`]).
+
+use super::{Db, DbResult, Dialect};
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+
+/// A connection borrowed from a transaction on one of the two backends.
+#[derive(Debug)]
+pub enum Conn<'c> {
+    /// Inside a SQLite transaction.
+    Sqlite(&'c mut SqliteConnection),
+    /// Inside a PostgreSQL transaction.
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Returns ` FOR UPDATE` on PostgreSQL and nothing on SQLite (whose `BEGIN IMMEDIATE`
+    /// already serialises writers).
+    pub fn for_update(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "",
+            Self::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Returns the backend's SQL dialect.
+    pub(crate) fn dialect(&self) -> &'static Dialect {
+        match self {
+            Self::Sqlite(_) => &super::SQLITE,
+            Self::Postgres(_) => &super::POSTGRES,
+        }
+    }
+}
+
+/// An open write transaction on one of the two backends. Dropped without
+/// [`commit`](Self::commit), it rolls back.
+#[derive(Debug)]
+pub enum DbTx {
+    /// A SQLite transaction (`BEGIN IMMEDIATE`).
+    Sqlite(Transaction<'static, Sqlite>),
+    /// A PostgreSQL transaction (read committed).
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl DbTx {
+    /// Borrows the transaction's connection.
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(tx) => Conn::Sqlite(tx),
+            Self::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back.
+    pub async fn rollback(self) -> DbResult<()> {
+        match self {
+            Self::Sqlite(tx) => tx.rollback().await?,
+            Self::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin_write(&self) -> DbResult<DbTx> {
+        Ok(match self {
+            Db::Sqlite(pool) => DbTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => DbTx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the backend's `&mut …Connection` of a [`Conn`].
+macro_rules! dispatch_conn {
+    ($c:expr, |$conn:ident| $body:expr) => {
+        match $c {
+            $crate::db::orders::Conn::Sqlite($conn) => {
+                let $conn: &mut sqlx::SqliteConnection = &mut **$conn;
+                $body
+            }
+            $crate::db::orders::Conn::Postgres($conn) => {
+                let $conn: &mut sqlx::PgConnection = &mut **$conn;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use dispatch_conn;
