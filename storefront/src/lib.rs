@@ -14,6 +14,7 @@ pub mod error;
 pub mod indexing;
 pub mod ml;
 pub mod openapi;
+pub mod payments;
 pub mod routes;
 pub mod seed;
 pub mod state;
@@ -66,7 +67,11 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
-    let state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
+    let mut state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
+    state.set_payments(payments::Payments::new(
+        payments::PaymentSettings::from_config(&config.payments)
+            .context("reading the payment settings")?,
+    ))?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
@@ -117,7 +122,11 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
-    let sync = tokio::spawn(indexing::run_sync_loop(state.0.clone(), stop_receiver));
+    let sync = tokio::spawn(indexing::run_sync_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
+    let payment_sweep = tokio::spawn(payments::run_sweep_loop(state.0.clone(), stop_receiver));
     tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
     // With the peer address, for per-address rate limits and the audit log.
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -127,6 +136,7 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         .context("serving http")?;
     let _ = stop_sender.send(true);
     let _ = sync.await;
+    let _ = payment_sweep.await;
     // The vector snapshot is written now so the next start has nothing to repair.
     if let Err(error) = state.0.engine.save_vectors() {
         tracing::warn!(%error, "saving the vector index failed: {error}");

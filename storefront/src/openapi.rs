@@ -48,6 +48,14 @@ use utoipa::OpenApi;
         crate::routes::purchase_requests::decline_request,
         crate::routes::purchase_requests::get_controls,
         crate::routes::purchase_requests::put_controls,
+        crate::routes::payments::payme_endpoint,
+        crate::routes::payments::click_prepare,
+        crate::routes::payments::click_complete,
+        crate::routes::payments::card_webhook,
+        crate::routes::payments::create_card_payment,
+        crate::routes::payments::card_payment,
+        crate::routes::payments::confirm_card_payment,
+        crate::routes::payments::authenticate_card_payment,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -57,6 +65,7 @@ use utoipa::OpenApi;
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
         (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
+        (name = "payments", description = "Payme and Click callbacks, card payments and the card gateway's webhook"),
     )
 )]
 pub struct ApiDoc;

@@ -8,6 +8,7 @@ pub mod health;
 pub mod media;
 pub mod orders;
 pub mod pages;
+pub mod payments;
 pub mod products;
 pub mod purchase_requests;
 pub mod search;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::router())
         .merge(shipments::router())
         .merge(purchase_requests::router())
+        .merge(payments::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -132,6 +132,15 @@ pub const ROUTES: &[RoutePolicy] = &[
     ),
     roles("GET", "/api/v1/family/children/{id}/controls", PARENTS),
     roles("PUT", "/api/v1/family/children/{id}/controls", PARENTS),
+    // Payments: the providers' callbacks authenticate themselves (Basic auth, signatures).
+    public("POST", "/payments/payme"),
+    public("POST", "/payments/click/prepare"),
+    public("POST", "/payments/click/complete"),
+    public("POST", "/payments/card/webhook"),
+    roles("POST", "/api/v1/payments/card", PARENTS),
+    roles("GET", "/api/v1/payments/card/{id}", PARENTS),
+    roles("POST", "/api/v1/payments/card/{id}/confirm", PARENTS),
+    roles("POST", "/api/v1/payments/card/{id}/authenticate", PARENTS),
 ];
 
 /// Returns the entry of a route.

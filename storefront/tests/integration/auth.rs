@@ -1134,6 +1134,14 @@ POST /api/v1/family/purchase-requests/{id}/approve: parent
 POST /api/v1/family/purchase-requests/{id}/decline: parent
 GET /api/v1/family/children/{id}/controls: parent
 PUT /api/v1/family/children/{id}/controls: parent
+POST /payments/payme: guest child parent seller moderator admin
+POST /payments/click/prepare: guest child parent seller moderator admin
+POST /payments/click/complete: guest child parent seller moderator admin
+POST /payments/card/webhook: guest child parent seller moderator admin
+POST /api/v1/payments/card: parent
+GET /api/v1/payments/card/{id}: parent
+POST /api/v1/payments/card/{id}/confirm: parent
+POST /api/v1/payments/card/{id}/authenticate: parent
 ";
 
 #[test]

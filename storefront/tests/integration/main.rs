@@ -4,12 +4,15 @@
 
 mod api;
 mod auth;
+mod card_payments;
 mod cart;
 mod checkout;
+mod click;
 mod concurrency;
 mod family;
 mod orders;
 mod outbox;
+mod payme;
 mod safety;
 mod store;
 mod support;
