@@ -367,7 +367,7 @@ backend_tests!(
                 "invalid_quantity",
             ),
             (
-                json!({ "lines": line(json!("ROBOT-1"), json!(9_000_000_000_000_000_000_u64)), "delivery": courier() }),
+                json!({ "lines": line(json!("ROBOT-1"), json!(u64::MAX)), "delivery": courier() }),
                 400,
                 "invalid_json",
             ),

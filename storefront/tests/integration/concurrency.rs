@@ -87,7 +87,8 @@ backend_tests!(
     a_child_cannot_pass_the_daily_limit_with_concurrent_checkouts,
     |test: TestDb| async move {
         let app = std::sync::Arc::new(shop_app(test).await);
-        let (parent, child_id, child) = family(&app).await;
+        let kin = family(&app).await;
+        let (parent, child_id, child) = (kin.parent, kin.child_id, kin.child);
         // 3 orders of 2,000,000 + 2,500,000 delivery fit in 15,000,000; the 4th does not.
         call(
             Method::PUT,

@@ -20,8 +20,25 @@ pub async fn seller_token(app: &AuthApp, seller: i64) -> String {
     token
 }
 
-/// A parent with an active child profile: (parent token, child id, child token).
-pub async fn family(app: &AuthApp) -> (String, i64, String) {
+/// A parent with an active child profile.
+pub struct Family {
+    pub parent_id: UserId,
+    pub parent: String,
+    pub child_id: i64,
+    pub child_user: UserId,
+    pub child: String,
+}
+
+impl Family {
+    /// New sessions for both (after the test clock moved past the tokens' lifetime).
+    pub async fn refresh(&mut self, app: &AuthApp) {
+        self.parent = session(app, self.parent_id, Role::Parent).await;
+        self.child = session(app, self.child_user, Role::Child).await;
+    }
+}
+
+/// A parent with an active child profile.
+pub async fn family(app: &AuthApp) -> Family {
     let (parent_id, parent) = user_with_role(app, Role::Parent).await;
     let now = app.clock.now();
     let child = app
@@ -47,11 +64,18 @@ pub async fn family(app: &AuthApp) -> (String, i64, String) {
         ),
     )
     .await;
-    let token = child_session(app, child.user_id).await;
-    (parent, child.id.0, token)
+    let token = session(app, child.user_id, Role::Child).await;
+    Family {
+        parent_id,
+        parent,
+        child_id: child.id.0,
+        child_user: child.user_id,
+        child: token,
+    }
 }
 
-async fn child_session(app: &AuthApp, user: UserId) -> String {
+/// Opens a session for `user` and returns an access token.
+pub async fn session(app: &AuthApp, user: UserId, role: Role) -> String {
     let db = &app.test.db;
     let now = app.clock.now();
     let session_id = storefront::auth::token::new_id().unwrap();
@@ -68,7 +92,7 @@ async fn child_session(app: &AuthApp, user: UserId) -> String {
     app.state
         .0
         .auth
-        .issue_access_token(user, Role::Child, &session_id)
+        .issue_access_token(user, role, &session_id)
         .unwrap()
 }
 
@@ -416,8 +440,9 @@ backend_tests!(
     |test: TestDb| async move {
         let app = shop_app(test).await;
         let db = &app.test.db;
-        let (parent, child_id, child) = family(&app).await;
-        let (_, stranger) = user_with_role(&app, Role::Parent).await;
+        let mut kin = family(&app).await;
+        let (stranger_id, mut stranger) = user_with_role(&app, Role::Parent).await;
+        let (parent, child_id, child) = (kin.parent.clone(), kin.child_id, kin.child.clone());
         let placed = place(&app, &child, json!([{ "sku": "BOOK-1", "quantity": 2 }])).await;
         let order = placed.expect(201).clone();
         assert_eq!(order["status"], "awaiting_parent_approval");
@@ -530,6 +555,9 @@ backend_tests!(
             1
         );
         assert_eq!(status_of(&app, late).await, "expired");
+        kin.refresh(&app).await;
+        stranger = session(&app, stranger_id, Role::Parent).await;
+        let (parent, child) = (kin.parent.clone(), kin.child.clone());
         assert_eq!(stock_of(db, "ROBOT-1").await, (5, 0, 0));
         let listed = call(Method::GET, "/api/v1/family/purchase-requests")
             .bearer(&parent)
