@@ -155,8 +155,8 @@ pub async fn sweep_expired(app: &crate::App) -> Result<usize, store::PaymentErro
 /// How often the background loop sweeps expired provider transactions.
 pub const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The payments background loop: runs [`sweep_expired`] every [`SWEEP_INTERVAL`] until `stop`
-/// turns true.
+/// The payments background loop: runs [`sweep_expired`] and [`card::cancel_abandoned`] every
+/// [`SWEEP_INTERVAL`] until `stop` turns true.
 pub async fn run_sweep_loop(app: Arc<crate::App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         match sweep_expired(&app).await {
@@ -166,6 +166,15 @@ pub async fn run_sweep_loop(app: Arc<crate::App>, mut stop: tokio::sync::watch::
                 "payme: {cancelled} expired transactions cancelled"
             ),
             Err(error) => tracing::error!(%error, "payme: the expiry sweep failed: {error}"),
+        }
+        match card::cancel_abandoned(&app).await {
+            Ok(0) => {}
+            Ok(cancelled) => {
+                tracing::info!(cancelled, "card: {cancelled} abandoned payments cancelled")
+            }
+            Err(error) => {
+                tracing::error!(%error, "card: the abandoned-payment sweep failed: {error}")
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(SWEEP_INTERVAL) => {}

@@ -18,7 +18,7 @@
 
 use super::gateway::{CardDetails, ChargeOutcome, NextAction};
 use super::orders;
-use super::store::{self, PayTx, PaymentError, on_tx};
+use super::store::{self, PayTx, PaymentError, PaymentResult, on_tx};
 use crate::auth::CurrentUser;
 use crate::commerce::orders::PaymentProvider;
 use crate::{ApiError, AppState};
@@ -530,6 +530,29 @@ pub async fn authenticate(
         .await
         .map_err(ApiError::unavailable)?;
     apply_outcome(state, tx, row, outcome, now_ms).await
+}
+
+/// How long an unfinished payment intent lives before it is cancelled.
+pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::days(7);
+
+/// Cancels payments still unfinished (`requires_payment_method`, `requires_confirmation`,
+/// `requires_action`) 7 days after creation, as an acquirer cancels uncaptured intents; returns
+/// how many. The order is left to its own expiry. The payments background loop calls it.
+pub async fn cancel_abandoned(app: &crate::App) -> PaymentResult<u64> {
+    let now_ms = app.auth.now().timestamp_millis();
+    let cutoff = now_ms - ABANDONED_AFTER.num_milliseconds();
+    Ok(crate::db::dispatch!(&app.db, |pool, _d| {
+        sqlx::query(
+            "UPDATE card_payments SET status = 'canceled', next_action = NULL, updated_at = $1 \
+             WHERE status IN ('requires_payment_method', 'requires_confirmation', \
+             'requires_action') AND created_at < $2",
+        )
+        .bind(now_ms)
+        .bind(cutoff)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    }))
 }
 
 /// Returns the `Stripe-Signature` header value for `body` sent at `timestamp` (seconds).

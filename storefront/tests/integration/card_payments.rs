@@ -427,3 +427,54 @@ backend_tests!(
         assert_eq!(events, 3);
     }
 );
+
+backend_tests!(
+    card_payments_left_unfinished_for_seven_days_are_cancelled,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, token) = parent_order(&app, 80_000).await;
+        let waiting = create(&app, &token, "a", order, card("4000002500003155"))
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        confirm(&app, &token, &waiting).await.expect(200);
+        let (other, _, token2) = parent_order(&app, 90_000).await;
+        let paid = create(&app, &token2, "b", other, card("4242424242424242"))
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        confirm(&app, &token2, &paid).await.expect(200);
+        app.clock
+            .advance(chrono::Duration::days(7) - chrono::Duration::seconds(1));
+        assert_eq!(
+            storefront::payments::card::cancel_abandoned(&app.state.0)
+                .await
+                .unwrap(),
+            0
+        );
+        app.clock.advance(chrono::Duration::seconds(2));
+        assert_eq!(
+            storefront::payments::card::cancel_abandoned(&app.state.0)
+                .await
+                .unwrap(),
+            1
+        );
+        // (The test's access tokens have expired by now: read the store.)
+        let statuses: std::collections::BTreeMap<String, String> = on_db!(&app.test.db, |pool| {
+            sqlx::query_as::<_, (String, String)>("SELECT id, status FROM card_payments")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect()
+        });
+        assert_eq!(statuses.len(), 2);
+        assert_eq!(statuses[&waiting], "canceled");
+        assert_eq!(statuses[&paid], "succeeded");
+        assert_eq!(order_status(&app, order).await, "pending_payment");
+    }
+);

@@ -964,3 +964,44 @@ fn payme_checkout_link_vector() {
         "https://checkout.paycom.uz/bT01ODdmNzJjNzJjYWMwZDE2MmM3MjJhZTI7YWMub3JkZXJfaWQ9MTk3O2E9NTAw"
     );
 }
+
+backend_tests!(
+    providers_answer_a_database_outage_in_their_own_format,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, _) = parent_order(&app, 10_000).await;
+        app.test.db.close().await;
+        let reply = rpc(
+            &app,
+            "CheckPerformTransaction",
+            json!({ "amount": 10_000, "account": account(order) }),
+        )
+        .await;
+        assert_eq!(
+            reply,
+            json!({ "error": { "code": -32400, "message": { "ru": "Системная ошибка", "uz": "Tizim xatosi", "en": "system error" } } })
+        );
+        let form = format!(
+            "click_trans_id=1&service_id={CLICK_SERVICE_ID}&click_paydoc_id=1&merchant_trans_id={order}&amount=100.00&action=0&error=0&error_note=&sign_time=t&sign_string={}",
+            storefront::payments::click::sign(
+                "1",
+                CLICK_SERVICE_ID,
+                CLICK_SECRET,
+                &order.to_string(),
+                None,
+                "100.00",
+                "0",
+                "t"
+            )
+        );
+        let reply = call(Method::POST, "/payments/click/prepare")
+            .raw("application/x-www-form-urlencoded", form)
+            .send(&app)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(
+            reply.body,
+            json!({ "click_trans_id": 1, "merchant_trans_id": order.to_string(), "merchant_prepare_id": null, "error": -7, "error_note": "Failed to update user" })
+        );
+    }
+);
