@@ -25,6 +25,41 @@ use crate::ApiError;
 use crate::db::DbError;
 use serde::{Deserialize, Serialize};
 
+/// How often unpaid orders and unanswered purchase requests are expired.
+pub const EXPIRY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Expires unpaid orders and unanswered purchase requests (releasing their stock) every
+/// [`EXPIRY_INTERVAL`] until `stop` turns true.
+pub async fn run_expiry_loop(
+    app: std::sync::Arc<crate::App>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        loop {
+            match orders::expire_due(&app.db, app.auth.now(), 500).await {
+                Ok(0) => break,
+                Ok(expired) => {
+                    tracing::info!(expired, "commerce: {expired} unpaid orders expired");
+                    if expired < 500 {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "commerce: the expiry sweep failed: {error}");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(EXPIRY_INTERVAL) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
+
 /// An order id.
 #[derive(
     Debug,

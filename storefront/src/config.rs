@@ -62,6 +62,43 @@ pub struct Config {
     /// Payment providers (Payme, Click, the card gateway).
     #[command(flatten)]
     pub payments: PaymentsConfig,
+    /// Commerce: commission and order lifetimes.
+    #[command(flatten)]
+    pub commerce: CommerceConfig,
+}
+
+/// Commerce settings.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CommerceConfig {
+    /// The marketplace's commission on each seller's sales, in basis points (1000 = 10 %).
+    #[arg(
+        long,
+        env = "BOLAJON_COMMISSION_BPS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u16).range(0..=5000),
+        global = true
+    )]
+    pub commission_bps: u16,
+    /// Minutes an unpaid order holds its reserved stock before it expires.
+    #[arg(
+        long,
+        env = "BOLAJON_ORDER_PAYMENT_MINUTES",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(5..=1440),
+        global = true
+    )]
+    pub order_payment_minutes: u32,
+}
+
+impl CommerceConfig {
+    /// Returns the validated settings.
+    pub fn settings(&self) -> crate::commerce::CommerceSettings {
+        crate::commerce::CommerceSettings {
+            commission_bps: i64::from(self.commission_bps),
+            payment_window: chrono::Duration::minutes(i64::from(self.order_payment_minutes)),
+            ..crate::commerce::CommerceSettings::default()
+        }
+    }
 }
 
 /// Payment providers. Credentials come only from the environment; a provider whose credentials

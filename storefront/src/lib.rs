@@ -72,6 +72,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
         payments::PaymentSettings::from_config(&config.payments)
             .context("reading the payment settings")?,
     ))?;
+    state.set_commerce(config.commerce.settings())?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
@@ -126,7 +127,11 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         state.0.clone(),
         stop_receiver.clone(),
     ));
-    let payment_sweep = tokio::spawn(payments::run_sweep_loop(state.0.clone(), stop_receiver));
+    let payment_sweep = tokio::spawn(payments::run_sweep_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
+    let order_expiry = tokio::spawn(commerce::run_expiry_loop(state.0.clone(), stop_receiver));
     tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
     // With the peer address, for per-address rate limits and the audit log.
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -137,6 +142,7 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
     let _ = stop_sender.send(true);
     let _ = sync.await;
     let _ = payment_sweep.await;
+    let _ = order_expiry.await;
     // The vector snapshot is written now so the next start has nothing to repair.
     if let Err(error) = state.0.engine.save_vectors() {
         tracing::warn!(%error, "saving the vector index failed: {error}");

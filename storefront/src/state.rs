@@ -69,6 +69,18 @@ impl AppState {
 }
 
 impl AppState {
+    /// Replaces the commerce settings (the configured ones, or a test's). Only before the
+    /// state is shared.
+    pub fn set_commerce(
+        &mut self,
+        settings: crate::commerce::CommerceSettings,
+    ) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.commerce = settings;
+        Ok(())
+    }
+
     /// Replaces the payments service (the configured one, or a test's). Only before the state
     /// is shared.
     pub fn set_payments(&mut self, payments: crate::payments::Payments) -> anyhow::Result<()> {
