@@ -270,3 +270,58 @@ pub async fn seller_balance(db: &Db, seller: i64) -> CommerceResult<i64> {
         .await?
     }))
 }
+
+/// Records a payout of `amount` tiyin to a seller (money sent to their account) and returns the
+/// balance left. A payout above the balance is refused (`payout_exceeds_balance`).
+pub async fn record_payout(
+    db: &Db,
+    seller: i64,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> CommerceResult<i64> {
+    if amount <= 0 {
+        return Err(CommerceError::invalid(
+            "invalid_payout_amount",
+            "a payout is at least 1 tiyin",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let mut conn = tx.conn();
+    let lock = format!("SELECT id FROM sellers WHERE id = $1{}", conn.for_update());
+    let balance = dispatch_conn!(&mut conn, |c| {
+        let exists: Option<i64> = sqlx::query_scalar(&lock)
+            .bind(seller)
+            .fetch_optional(&mut *c)
+            .await?;
+        let balance: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_tiyin), 0) AS BIGINT) FROM seller_ledger \
+             WHERE seller_id = $1",
+        )
+        .bind(seller)
+        .fetch_one(&mut *c)
+        .await?;
+        exists.map(|_| balance)
+    });
+    let balance = balance.ok_or_else(|| {
+        CommerceError::unknown("unknown_seller", format!("seller {seller} does not exist"))
+    })?;
+    if amount > balance {
+        return Err(CommerceError::invalid(
+            "payout_exceeds_balance",
+            format!("the balance is {balance} tiyin"),
+        ));
+    }
+    dispatch_conn!(&mut conn, |c| {
+        sqlx::query(
+            "INSERT INTO seller_ledger (seller_id, kind, amount_tiyin, created_at) \
+             VALUES ($1, 'payout', $2, $3)",
+        )
+        .bind(seller)
+        .bind(-amount)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    });
+    tx.commit().await?;
+    Ok(balance - amount)
+}

@@ -2,7 +2,7 @@
 //! child's order) and `/api/v1/family/children/{id}/controls` (spending limits, approval mode,
 //! categories). A parent sees only their own children's requests and controls.
 
-use crate::auth::{CurrentUser, ensure_owner};
+use crate::auth::{ClientMeta, CurrentUser, audit, ensure_owner};
 use crate::commerce::family::{self, Decision, ParentalControls, PurchaseRequestView};
 use crate::db::accounts::ChildId;
 use crate::routes::auth::JsonBody;
@@ -59,22 +59,28 @@ pub async fn list_requests(
 
 async fn decide(
     state: &AppState,
+    meta: &ClientMeta,
     user: &CurrentUser,
     id: &str,
     decision: Decision,
 ) -> Result<Json<PurchaseRequestView>, ApiError> {
     let id = parse_path_id(id, "purchase_request_not_found", "purchase request")?;
-    Ok(Json(
-        family::decide(
-            &state.0.db,
-            &state.0.commerce,
-            user.id,
-            id,
-            decision,
-            state.0.auth.now(),
-        )
-        .await?,
-    ))
+    let view = family::decide(
+        &state.0.db,
+        &state.0.commerce,
+        user.id,
+        id,
+        decision,
+        state.0.auth.now(),
+    )
+    .await?;
+    let action = match decision {
+        Decision::Approve => "purchase_request_approved",
+        Decision::Decline => "purchase_request_declined",
+    };
+    let details = serde_json::json!({ "request_id": id, "order_id": view.order_id });
+    audit(state, meta, Some(user.id), action, Some(user.id), details).await?;
+    Ok(Json(view))
 }
 
 /// Approves a child's purchase: the order waits for payment.
@@ -93,10 +99,11 @@ async fn decide(
 )]
 pub async fn approve_request(
     user: CurrentUser,
+    meta: ClientMeta,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<PurchaseRequestView>, ApiError> {
-    decide(&state, &user, &id, Decision::Approve).await
+    decide(&state, &meta, &user, &id, Decision::Approve).await
 }
 
 /// Declines a child's purchase: the order is cancelled and its stock released.
@@ -114,10 +121,11 @@ pub async fn approve_request(
 )]
 pub async fn decline_request(
     user: CurrentUser,
+    meta: ClientMeta,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<PurchaseRequestView>, ApiError> {
-    decide(&state, &user, &id, Decision::Decline).await
+    decide(&state, &meta, &user, &id, Decision::Decline).await
 }
 
 async fn own_child(state: &AppState, user: &CurrentUser, raw: &str) -> Result<ChildId, ApiError> {
@@ -172,11 +180,22 @@ pub async fn get_controls(
 )]
 pub async fn put_controls(
     user: CurrentUser,
+    meta: ClientMeta,
     State(state): State<AppState>,
     Path(id): Path<String>,
     JsonBody(controls): JsonBody<ParentalControls>,
 ) -> Result<Json<ParentalControls>, ApiError> {
     let child = own_child(&state, &user, &id).await?;
     family::save_controls(&state.0.db, child, &controls, state.0.auth.now()).await?;
+    let details = serde_json::json!({ "child_id": child, "controls": &controls });
+    audit(
+        &state,
+        &meta,
+        Some(user.id),
+        "parental_controls_changed",
+        Some(user.id),
+        details,
+    )
+    .await?;
     Ok(Json(controls))
 }

@@ -1,7 +1,7 @@
 //! `/api/v1/seller/shipments…`: a seller's part of each order. A seller sees and advances only
 //! their own shipments; another seller's answers 404 `shipment_not_found`.
 
-use crate::auth::CurrentUser;
+use crate::auth::{ClientMeta, CurrentUser, audit};
 use crate::commerce::ShipmentId;
 use crate::commerce::checkout::ShipmentView;
 use crate::commerce::shipments::{self, SellerShipmentView, ShipmentStep};
@@ -112,22 +112,36 @@ pub struct AdvanceShipment {
 )]
 pub async fn advance_shipment(
     user: CurrentUser,
+    meta: ClientMeta,
     State(state): State<AppState>,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AdvanceShipment>,
 ) -> Result<Json<SellerShipmentView>, ApiError> {
     let seller = seller_of(&user)?;
     let id = ShipmentId(parse_path_id(&id, "shipment_not_found", "shipment")?);
-    Ok(Json(
-        shipments::advance(
-            &state.0.db,
-            seller,
-            user.id,
-            id,
-            body.status,
-            body.tracking_code.as_deref(),
-            state.0.auth.now(),
-        )
-        .await?,
-    ))
+    let view = shipments::advance(
+        &state.0.db,
+        seller,
+        user.id,
+        id,
+        body.status,
+        body.tracking_code.as_deref(),
+        state.0.auth.now(),
+    )
+    .await?;
+    let details = serde_json::json!({
+        "shipment_id": id,
+        "order_id": view.shipment.order_id,
+        "status": body.status,
+    });
+    audit(
+        &state,
+        &meta,
+        Some(user.id),
+        "shipment_advanced",
+        None,
+        details,
+    )
+    .await?;
+    Ok(Json(view))
 }

@@ -10,6 +10,7 @@ use axum::http::Method;
 use serde_json::json;
 use storefront::auth::{Clock as _, Role};
 use storefront::commerce::orders::{self, LimitCheck};
+use storefront::commerce::shipments;
 use storefront::commerce::{Actor, CommerceError, OrderId};
 use storefront::db::accounts::{NewChild, UserId};
 
@@ -235,6 +236,27 @@ backend_tests!(
             .send(&app)
             .await;
         assert_eq!(done.expect(200)["status"], "completed");
+        // The seller is paid out its balance, and no more.
+        let owed = balance(db, 1).await;
+        assert_eq!(owed, ROBOT_PRICE - ROBOT_PRICE / 10);
+        let now = app.clock.now();
+        assert_eq!(shipments::record_payout(db, 1, owed, now).await.unwrap(), 0);
+        assert!(matches!(
+            shipments::record_payout(db, 1, 1, now).await,
+            Err(CommerceError::Invalid {
+                code: "payout_exceeds_balance",
+                ..
+            })
+        ));
+        assert_eq!(balance(db, 1).await, 0);
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'shipment_advanced'"
+            )
+            .await,
+            6
+        );
         // Every transition is in the history and the outbox.
         let history = scalar(
             db,
@@ -509,6 +531,14 @@ backend_tests!(
         .await;
         assert_eq!(approved.expect(200)["status"], "approved");
         assert_eq!(status_of(&app, id).await, "pending_payment");
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'purchase_request_approved'"
+            )
+            .await,
+            1
+        );
         call(
             Method::POST,
             &format!("/api/v1/family/purchase-requests/{rid}/decline"),
