@@ -10,6 +10,7 @@ mod checkout;
 mod click;
 mod concurrency;
 mod family;
+mod money;
 mod orders;
 mod outbox;
 mod payme;
