@@ -365,6 +365,17 @@ fn order_param(params: &serde_json::Map<String, Value>) -> Result<i64, PaymeErro
         .ok_or_else(PaymeError::order_not_found)
 }
 
+/// Locks the order of transaction `payme_id`, then the transaction. Every Payme path takes
+/// the order's lock before the transaction's (PostgreSQL), so concurrent calls serialise on
+/// the order and never deadlock.
+async fn lock_transaction(tx: &mut PayTx, payme_id: &str) -> PaymentResult<Option<PaymeRow>> {
+    let Some(order_id) = store::payme_order_of(tx, payme_id).await? else {
+        return Ok(None);
+    };
+    orders::load_for_payment(tx, order_id).await?;
+    store::payme_by_payme_id(tx, payme_id).await
+}
+
 fn expired(row: &PaymeRow, now_ms: i64) -> bool {
     row.state == 1 && now_ms - row.payme_time > TIMEOUT_MS
 }
@@ -511,6 +522,9 @@ impl Payme<'_> {
         order_id: i64,
     ) -> Result<Value, RetryOrFail> {
         let mut tx = store::begin(&self.state.0.db).await?;
+        // The order's lock first: concurrent creates for one order (or one id) serialise here
+        // and each then sees what the others committed.
+        orders::load_for_payment(&mut tx, order_id).await?;
         if let Some(row) = store::payme_by_payme_id(&mut tx, payme_id).await? {
             if row.state != 1 {
                 return Err(PaymeError::cannot_perform().into());
@@ -547,7 +561,7 @@ impl Payme<'_> {
     async fn perform(&self, params: &serde_json::Map<String, Value>) -> RpcResult {
         let payme_id = transaction_id(params)?;
         let mut tx = store::begin(&self.state.0.db).await?;
-        let row = store::payme_by_payme_id(&mut tx, &payme_id)
+        let row = lock_transaction(&mut tx, &payme_id)
             .await?
             .ok_or_else(PaymeError::transaction_not_found)?;
         match row.state {
@@ -587,7 +601,7 @@ impl Payme<'_> {
             return Err(PaymeError::invalid_request("reason"));
         }
         let mut tx = store::begin(&self.state.0.db).await?;
-        let row = store::payme_by_payme_id(&mut tx, &payme_id)
+        let row = lock_transaction(&mut tx, &payme_id)
             .await?
             .ok_or_else(PaymeError::transaction_not_found)?;
         match row.state {
@@ -690,7 +704,7 @@ pub async fn sweep_expired(app: &crate::App) -> PaymentResult<usize> {
     for payme_id in store::payme_expired_ids(&app.db, now_ms - TIMEOUT_MS).await? {
         let mut tx = store::begin(&app.db).await?;
         // Re-read under the lock: a Perform may have won meanwhile.
-        if let Some(row) = store::payme_by_payme_id(&mut tx, &payme_id).await?
+        if let Some(row) = lock_transaction(&mut tx, &payme_id).await?
             && expired(&row, now_ms)
         {
             cancel_expired(&mut tx, &row, now_ms).await?;

@@ -130,6 +130,16 @@ pub async fn payme_by_payme_id(tx: &mut PayTx, payme_id: &str) -> PaymentResult<
     }))
 }
 
+/// Returns the order of the transaction with Payme id `payme_id`, without locking.
+pub async fn payme_order_of(tx: &mut PayTx, payme_id: &str) -> PaymentResult<Option<i64>> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT order_id FROM payme_transactions WHERE payme_id = $1")
+            .bind(payme_id)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
 /// Returns whether `order_id` has a transaction in state 1 or 2.
 pub async fn payme_order_has_live_transaction(
     tx: &mut PayTx,

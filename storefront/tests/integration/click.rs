@@ -462,3 +462,39 @@ fn click_signature_vectors_and_checkout_link() {
         "https://my.click.uz/services/pay?service_id=12345&merchant_id=678&amount=1200.50&transaction_param=42"
     );
 }
+
+backend_tests!(
+    click_twenty_concurrent_completes_pay_once,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, _) = parent_order(&app, 500_000).await;
+        let prepared = Click::prepare(31, order, "5000.00").send(&app).await;
+        let prepare_id = prepared["merchant_prepare_id"].as_i64().unwrap();
+        let form = Click::complete(31, order, prepare_id, "5000.00").form();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let state = app.state.clone();
+            let form = form.clone();
+            tasks.spawn(async move {
+                let request = axum::http::Request::post("/payments/click/complete")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(axum::body::Body::from(form))
+                    .unwrap();
+                let (status, reply) = crate::payme::send_raw(state, request).await;
+                assert_eq!(status, StatusCode::OK);
+                reply
+            });
+        }
+        let replies = tasks.join_all().await;
+        let paid = replies
+            .iter()
+            .filter(|reply| **reply == complete_reply(31, order, Some(prepare_id), 0))
+            .count();
+        let repeats = replies
+            .iter()
+            .filter(|reply| **reply == complete_reply(31, order, None, -4))
+            .count();
+        assert_eq!((paid, repeats), (1, 19), "{replies:?}");
+        assert_eq!(transitions_to(&app, order, "paid").await, 1);
+    }
+);

@@ -1005,3 +1005,77 @@ backend_tests!(
         );
     }
 );
+
+/// Sends `count` PerformTransaction-style calls built by `params(n)` at once.
+async fn concurrent_rpcs(
+    app: &AuthApp,
+    method: &'static str,
+    count: i64,
+    params: impl Fn(i64) -> Value,
+) -> Vec<Value> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..count {
+        let state = app.state.clone();
+        let body = json!({ "method": method, "params": params(n), "id": n }).to_string();
+        tasks.spawn(async move {
+            let request = Request::post("/payments/payme")
+                .header("authorization", basic("Paycom", PAYME_KEY))
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap();
+            let (status, mut reply) = send_raw(state, request).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(reply["id"], n);
+            reply.as_object_mut().unwrap().remove("id");
+            (n, reply)
+        });
+    }
+    let mut replies = tasks.join_all().await;
+    replies.sort_by_key(|(n, _)| *n);
+    replies.into_iter().map(|(_, reply)| reply).collect()
+}
+
+backend_tests!(
+    payme_concurrent_creates_leave_one_active_transaction,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, _) = parent_order(&app, 70_000).await;
+        let time = now_ms(&app);
+        // The same Payme id twenty times: one transaction, twenty identical replies.
+        let same = concurrent_rpcs(&app, "CreateTransaction", 20, |_| {
+            json!({ "id": payme_id(1), "time": time, "amount": 70_000, "account": account(order) })
+        })
+        .await;
+        assert_eq!(same[0]["result"]["state"], 1, "{}", same[0]);
+        assert!(same.iter().all(|reply| *reply == same[0]), "{same:?}");
+        rpc(
+            &app,
+            "CancelTransaction",
+            json!({ "id": payme_id(1), "reason": 3 }),
+        )
+        .await;
+        // Twenty ids for one fresh order: exactly one wins, the others get the switch's code.
+        let (order, _, _) = parent_order(&app, 70_000).await;
+        let racing = concurrent_rpcs(&app, "CreateTransaction", 20, |n| {
+            json!({ "id": payme_id(100 + n as u64), "time": time, "amount": 70_000, "account": account(order) })
+        })
+        .await;
+        let created = racing
+            .iter()
+            .filter(|reply| reply["result"]["state"] == 1)
+            .count();
+        let refused = racing
+            .iter()
+            .filter(|reply| **reply == error(-31008, Some("order_id")))
+            .count();
+        assert_eq!((created, refused), (1, 19), "{racing:?}");
+        let active: i64 = on_db!(&app.test.db, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM payme_transactions WHERE order_id = $1")
+                .bind(order)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        });
+        assert_eq!(active, 1);
+    }
+);
