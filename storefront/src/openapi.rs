@@ -52,6 +52,7 @@ use utoipa::OpenApi;
         crate::routes::payments::click_prepare,
         crate::routes::payments::click_complete,
         crate::routes::payments::card_webhook,
+        crate::routes::payments::payment_links,
         crate::routes::payments::create_card_payment,
         crate::routes::payments::card_payment,
         crate::routes::payments::confirm_card_payment,

@@ -4,6 +4,7 @@
 //!   timeout (request time and [`sweep_expired`]) and the checkout link.
 //! - [`click`]: Prepare and Complete (`POST /payments/click/{prepare,complete}`), the MD5
 //!   signature and the checkout link.
+//! - [`links`]: the checkout links of a buyer's order (`GET /api/v1/payments/links/{order_id}`).
 //! - [`card`]: payment intents over a [`PaymentGateway`] (the sandbox one in
 //!   [`gateway::SandboxGateway`]) and the signed webhook.
 //!
@@ -16,6 +17,7 @@
 pub mod card;
 pub mod click;
 pub mod gateway;
+pub mod links;
 pub mod orders;
 pub mod payme;
 pub mod store;

@@ -137,6 +137,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("POST", "/payments/click/prepare"),
     public("POST", "/payments/click/complete"),
     public("POST", "/payments/card/webhook"),
+    roles("GET", "/api/v1/payments/links/{order_id}", PARENTS),
     roles("POST", "/api/v1/payments/card", PARENTS),
     roles("GET", "/api/v1/payments/card/{id}", PARENTS),
     roles("POST", "/api/v1/payments/card/{id}/confirm", PARENTS),

@@ -5,6 +5,7 @@
 use crate::auth::{ClientMeta, CurrentUser};
 use crate::payments::card::{self, AuthenticateCardPayment, CardPaymentView, CreateCardPayment};
 use crate::payments::click::{self, Stage};
+use crate::payments::links::{self, PaymentLinks};
 use crate::payments::payme;
 use crate::routes::auth::JsonBody;
 use crate::{ApiError, AppState};
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/payments/click/prepare", post(click_prepare))
         .route("/payments/click/complete", post(click_complete))
         .route("/payments/card/webhook", post(card_webhook))
+        .route("/api/v1/payments/links/{order_id}", get(payment_links))
         .route("/api/v1/payments/card", post(create_card_payment))
         .route("/api/v1/payments/card/{id}", get(card_payment))
         .route(
@@ -234,4 +236,28 @@ pub async fn authenticate_card_payment(
     Ok(Json(
         card::authenticate(&state, &user, &id, &body.code).await?,
     ))
+}
+
+/// The Payme and Click checkout links of one of the caller's pending orders.
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments/links/{order_id}",
+    tag = "payments",
+    params(("order_id" = i64, Path, description = "The order")),
+    responses(
+        (status = 200, description = "The links (`null` for a provider that is not configured)", body = PaymentLinks),
+        (status = 400, description = "invalid_path", body = crate::error::ErrorBody),
+        (status = 404, description = "order_not_found (also another buyer's order)", body = crate::error::ErrorBody),
+        (status = 409, description = "order_not_payable", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+pub async fn payment_links(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    path: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<PaymentLinks>, ApiError> {
+    let Path(order_id) =
+        path.map_err(|_| ApiError::bad_request("invalid_path", "the order id must be a number"))?;
+    Ok(Json(links::links(&state, &user, order_id).await?))
 }

@@ -1138,6 +1138,7 @@ POST /payments/payme: guest child parent seller moderator admin
 POST /payments/click/prepare: guest child parent seller moderator admin
 POST /payments/click/complete: guest child parent seller moderator admin
 POST /payments/card/webhook: guest child parent seller moderator admin
+GET /api/v1/payments/links/{order_id}: parent
 POST /api/v1/payments/card: parent
 GET /api/v1/payments/card/{id}: parent
 POST /api/v1/payments/card/{id}/confirm: parent

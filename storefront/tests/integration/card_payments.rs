@@ -478,3 +478,90 @@ backend_tests!(
         assert_eq!(order_status(&app, order).await, "pending_payment");
     }
 );
+
+backend_tests!(
+    payment_links_for_the_buyers_pending_order,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, token) = parent_order(&app, 120_050).await;
+        let reply = call(Method::GET, &format!("/api/v1/payments/links/{order}"))
+            .bearer(&token)
+            .send(&app)
+            .await;
+        let payme = storefront::payments::payme::checkout_link(
+            "https://checkout.paycom.uz",
+            "587f72c72cac0d162c722ae2",
+            order,
+            120_050,
+            &Default::default(),
+        );
+        assert_eq!(
+            reply.expect(200),
+            &json!({
+                "order_id": order,
+                "amount": 120_050,
+                "payme": payme,
+                "click": format!("https://my.click.uz/services/pay?service_id=12345&merchant_id=678&amount=1200.50&transaction_param={order}"),
+            })
+        );
+        let (_, stranger) = user_with_role(&app, Role::Parent).await;
+        call(Method::GET, &format!("/api/v1/payments/links/{order}"))
+            .bearer(&stranger)
+            .send(&app)
+            .await
+            .expect_error(404, "order_not_found");
+        call(Method::GET, "/api/v1/payments/links/abc")
+            .bearer(&token)
+            .send(&app)
+            .await
+            .expect_error(400, "invalid_path");
+        let payment = create(&app, &token, "links", order, card("4242424242424242"))
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        confirm(&app, &token, &payment).await.expect(200);
+        call(Method::GET, &format!("/api/v1/payments/links/{order}"))
+            .bearer(&token)
+            .send(&app)
+            .await
+            .expect_error(409, "order_not_payable");
+    }
+);
+
+backend_tests!(
+    card_webhook_replayed_twenty_times_at_once_applies_once,
+    |test: TestDb| async move {
+        let app = pay_app(test).await;
+        let (order, _, token) = parent_order(&app, 330_000).await;
+        let payment = create(&app, &token, "race", order, card("4000002500003155"))
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        confirm(&app, &token, &payment).await.expect(200);
+        let event = json!({ "id": "evt_race", "type": "payment_intent.succeeded", "data": { "object": { "id": payment } } }).to_string();
+        let signature = signed(&app, &event).unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let state = app.state.clone();
+            let event = event.clone();
+            let signature = signature.clone();
+            tasks.spawn(async move {
+                let request = axum::http::Request::post("/payments/card/webhook")
+                    .header("content-type", "application/json")
+                    .header("stripe-signature", signature)
+                    .body(axum::body::Body::from(event))
+                    .unwrap();
+                crate::payme::send_raw(state, request).await
+            });
+        }
+        for (status, body) in tasks.join_all().await {
+            assert_eq!((status.as_u16(), body), (200, json!({ "received": true })));
+        }
+        assert_eq!(order_status(&app, order).await, "paid");
+        assert_eq!(transitions_to(&app, order, "paid").await, 1);
+    }
+);
