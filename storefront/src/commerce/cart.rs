@@ -87,7 +87,7 @@ pub async fn change_line(
     if let LineChange::Add(quantity) | LineChange::Set(quantity) = change {
         checkout::check_quantity(sku, quantity)?;
     }
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let variant = checkout::variant_by_sku(&mut conn, sku)
         .await?
@@ -174,7 +174,7 @@ pub async fn merge_guest_cart(
     user: UserId,
     now: DateTime<Utc>,
 ) -> CommerceResult<usize> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let guest = CartOwner::Guest(guest_hash.to_owned());
     let Some(guest_cart) = find_cart(&mut conn, &guest).await? else {

@@ -395,7 +395,7 @@ pub async fn place_order(
     now: DateTime<Utc>,
 ) -> CommerceResult<CheckoutReply> {
     check_recipient(input)?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     if let Some(key) = idempotency {
         let inserted = dispatch_conn!(&mut conn, |c| {

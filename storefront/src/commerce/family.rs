@@ -405,7 +405,7 @@ pub async fn decide(
     decision: Decision,
     now: DateTime<Utc>,
 ) -> CommerceResult<PurchaseRequestView> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let request = request_of_parent(&mut conn, parent, id).await?;
     let order: OrderRow = orders::load_order(&mut conn, request.order_id)

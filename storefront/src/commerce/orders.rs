@@ -889,7 +889,7 @@ pub async fn expire_due(
     });
     let mut expired = 0;
     for id in due {
-        let mut tx = db.begin_write().await?;
+        let mut tx = db.begin_queued().await?;
         let mut conn = tx.conn();
         let Some(order) = load_order(&mut conn, id).await? else {
             continue;
@@ -985,7 +985,7 @@ pub async fn get_for_buyer(
     user: UserId,
     id: OrderId,
 ) -> CommerceResult<super::checkout::OrderView> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     owned_order(&mut conn, user, id).await?;
     let view = super::checkout::order_view_in(&mut conn, id).await?;
@@ -1014,7 +1014,7 @@ pub async fn act_as_buyer(
     reason: &str,
     now: DateTime<Utc>,
 ) -> CommerceResult<super::checkout::OrderView> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let order = owned_order(&mut conn, user, id).await?;
     let actor = Actor {

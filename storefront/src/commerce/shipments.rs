@@ -106,7 +106,7 @@ pub async fn get_for_seller(
     seller: i64,
     id: ShipmentId,
 ) -> CommerceResult<SellerShipmentView> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let shipment = shipment_of_seller(&mut conn, seller, id).await?;
     let order = orders::load_order(&mut conn, shipment.order_id)
@@ -142,7 +142,7 @@ pub async fn advance(
             "a tracking code has 1 to 64 letters, digits or dashes",
         ));
     }
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let shipment = shipment_of_seller(&mut conn, seller, id).await?;
     let order: OrderRow = orders::load_order(&mut conn, shipment.order_id)
@@ -285,7 +285,7 @@ pub async fn record_payout(
             "a payout is at least 1 tiyin",
         ));
     }
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_queued().await?;
     let mut conn = tx.conn();
     let lock = format!("SELECT id FROM sellers WHERE id = $1{}", conn.for_update());
     let balance = dispatch_conn!(&mut conn, |c| {

@@ -10,6 +10,10 @@
 
 use super::{Db, DbResult, Dialect};
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::OwnedMutexGuard;
 
 /// A connection borrowed from a transaction on one of the two backends.
 #[derive(Debug)]
@@ -83,6 +87,60 @@ impl Db {
         Ok(match self {
             Db::Sqlite(pool) => DbTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => DbTx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+/// A write transaction that waited for its turn in an in-process FIFO queue (SQLite) before
+/// `BEGIN IMMEDIATE`, instead of polling SQLite's busy handler, whose growing sleeps give a
+/// long latency tail under contention. On PostgreSQL there is no queue.
+#[derive(Debug)]
+pub struct QueuedTx {
+    tx: DbTx,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl QueuedTx {
+    /// Borrows the transaction's connection.
+    pub fn conn(&mut self) -> Conn<'_> {
+        self.tx.conn()
+    }
+
+    /// Commits (and lets the next writer in).
+    pub async fn commit(self) -> DbResult<()> {
+        self.tx.commit().await
+    }
+
+    /// Rolls back (and lets the next writer in).
+    pub async fn rollback(self) -> DbResult<()> {
+        self.tx.rollback().await
+    }
+}
+
+/// One writer queue per SQLite database file of this process.
+fn sqlite_queue(file: PathBuf) -> Arc<tokio::sync::Mutex<()>> {
+    static QUEUES: OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let queues = QUEUES.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut queues = match queues.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    queues.entry(file).or_default().clone()
+}
+
+impl Db {
+    /// Begins a write transaction after waiting in the process's writer queue (SQLite).
+    pub async fn begin_queued(&self) -> DbResult<QueuedTx> {
+        let turn = match self {
+            Db::Sqlite(pool) => {
+                let file = pool.connect_options().get_filename().to_path_buf();
+                Some(sqlite_queue(file).lock_owned().await)
+            }
+            Db::Postgres(_) => None,
+        };
+        Ok(QueuedTx {
+            tx: self.begin_write().await?,
+            _turn: turn,
         })
     }
 }
