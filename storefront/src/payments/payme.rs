@@ -15,7 +15,6 @@ use crate::auth::ClientMeta;
 use crate::commerce::orders::PaymentProvider;
 use base64::Engine as _;
 use serde_json::{Value, json};
-use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
 /// The Basic-auth login Payme uses.
@@ -287,8 +286,8 @@ async fn answer(
     }
 }
 
-/// Checks `Authorization: Basic base64(Paycom:KEY)` against the current key (a rotated one
-/// from the database, else `BOLAJON_PAYME_KEY`), in constant time.
+/// Checks `Authorization: Basic base64(Paycom:KEY)` against the current key (a rotated one,
+/// stored as its SHA-256, else `BOLAJON_PAYME_KEY`), comparing digests in constant time.
 async fn authorized(state: &AppState, authorization: Option<&str>) -> PaymentResult<bool> {
     let Some((login, password)) = authorization
         .and_then(|value| value.strip_prefix("Basic "))
@@ -306,16 +305,16 @@ async fn authorized(state: &AppState, authorization: Option<&str>) -> PaymentRes
     else {
         return Ok(false);
     };
-    let key = match store::payme_stored_key(&state.0.db).await? {
-        Some(key) => key,
+    // A rotated key is stored as its SHA-256 (hex), never in the clear.
+    let expected = match store::payme_stored_key(&state.0.db).await? {
+        Some(hash) => hash,
         None => match &state.0.payments.settings.payme_key {
-            Some(key) => key.clone(),
+            Some(key) => crate::auth::token::sha256_hex(key),
             None => return Ok(false),
         },
     };
-    let given = sha2::Sha256::digest(password.as_bytes());
-    let expected = sha2::Sha256::digest(key.as_bytes());
-    let key_matches: bool = given.ct_eq(&expected).into();
+    let given = crate::auth::token::sha256_hex(&password);
+    let key_matches: bool = given.as_bytes().ct_eq(expected.as_bytes()).into();
     Ok(key_matches && login == LOGIN)
 }
 
@@ -661,7 +660,8 @@ impl Payme<'_> {
             }
             _ => return Err(PaymeError::invalid_request("password")),
         };
-        store::payme_store_key(&self.state.0.db, password, self.now_ms).await?;
+        let hash = crate::auth::token::sha256_hex(password);
+        store::payme_store_key(&self.state.0.db, &hash, self.now_ms).await?;
         crate::auth::audit(
             self.state,
             meta,

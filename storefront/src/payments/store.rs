@@ -247,7 +247,7 @@ pub async fn payme_expired_ids(db: &Db, created_before: i64) -> PaymentResult<Ve
     }))
 }
 
-/// Returns the rotated Payme key, if any.
+/// Returns the SHA-256 (hex) of the rotated Payme key, if any.
 pub async fn payme_stored_key(db: &Db) -> PaymentResult<Option<String>> {
     Ok(crate::db::dispatch!(db, |pool, _d| {
         sqlx::query_scalar("SELECT secret FROM payment_credentials WHERE provider = 'payme'")
@@ -256,15 +256,15 @@ pub async fn payme_stored_key(db: &Db) -> PaymentResult<Option<String>> {
     }))
 }
 
-/// Stores a rotated Payme key.
-pub async fn payme_store_key(db: &Db, key: &str, now_ms: i64) -> PaymentResult<()> {
+/// Stores the SHA-256 (hex) of a rotated Payme key.
+pub async fn payme_store_key(db: &Db, key_hash: &str, now_ms: i64) -> PaymentResult<()> {
     crate::db::dispatch!(db, |pool, _d| {
         sqlx::query(
             "INSERT INTO payment_credentials (provider, secret, updated_at) VALUES ('payme', $1, $2) \
              ON CONFLICT (provider) DO UPDATE SET secret = excluded.secret, \
              updated_at = excluded.updated_at",
         )
-        .bind(key)
+        .bind(key_hash)
         .bind(now_ms)
         .execute(pool)
         .await?;

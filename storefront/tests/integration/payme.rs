@@ -848,6 +848,14 @@ backend_tests!(
             .await,
             error(-32600, Some("password"))
         );
+        // The rotated key is not stored in the clear.
+        let stored: String = on_db!(&app.test.db, |pool| {
+            sqlx::query_scalar("SELECT secret FROM payment_credentials WHERE provider = 'payme'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        });
+        assert_eq!(stored, storefront::auth::token::sha256_hex(new_key));
         let actions = crate::auth::audit_actions(&app).await;
         assert_eq!(
             actions
