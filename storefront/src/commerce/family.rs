@@ -515,7 +515,7 @@ pub async fn child_of_user(
     }))
 }
 
-/// How long ago counts as "today" for tests and the dashboard.
+/// Returns when a purchase request made at `now` expires unanswered.
 pub fn approval_deadline(settings: &CommerceSettings, now: DateTime<Utc>) -> DateTime<Utc> {
     now + settings.approval_window.max(Duration::zero())
 }

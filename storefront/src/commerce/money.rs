@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn allocation_examples() {
-        assert_eq!(allocate(100, &[1, 1, 1]), vec![34, 33, 33]);
+        assert_eq!(allocate(100, &[100, 100, 100]), vec![34, 33, 33]);
+        assert_eq!(allocate(2, &[1, 1, 1]), vec![1, 1, 0]);
+        // Never more than the weights hold.
+        assert_eq!(allocate(100, &[1, 1, 1]), vec![1, 1, 1]);
         assert_eq!(allocate(0, &[5, 5]), vec![0, 0]);
         assert_eq!(allocate(10, &[0, 0]), vec![0, 0]);
         assert_eq!(allocate(7, &[0, 3, 4]), vec![0, 3, 4]);

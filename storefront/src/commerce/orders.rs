@@ -985,7 +985,7 @@ pub async fn get_for_buyer(
     user: UserId,
     id: OrderId,
 ) -> CommerceResult<super::checkout::OrderView> {
-    let mut tx = db.begin_queued().await?;
+    let mut tx = db.begin_read().await?;
     let mut conn = tx.conn();
     owned_order(&mut conn, user, id).await?;
     let view = super::checkout::order_view_in(&mut conn, id).await?;

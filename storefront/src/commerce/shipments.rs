@@ -106,7 +106,7 @@ pub async fn get_for_seller(
     seller: i64,
     id: ShipmentId,
 ) -> CommerceResult<SellerShipmentView> {
-    let mut tx = db.begin_queued().await?;
+    let mut tx = db.begin_read().await?;
     let mut conn = tx.conn();
     let shipment = shipment_of_seller(&mut conn, seller, id).await?;
     let order = orders::load_order(&mut conn, shipment.order_id)

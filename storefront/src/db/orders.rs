@@ -82,6 +82,14 @@ impl DbTx {
 }
 
 impl Db {
+    /// Begins a transaction for reads (deferred on SQLite: it takes no write lock).
+    pub async fn begin_read(&self) -> DbResult<DbTx> {
+        Ok(match self {
+            Db::Sqlite(pool) => DbTx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => DbTx::Postgres(pool.begin().await?),
+        })
+    }
+
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> DbResult<DbTx> {
         Ok(match self {

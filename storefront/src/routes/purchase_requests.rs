@@ -158,7 +158,7 @@ pub async fn get_controls(
     Path(id): Path<String>,
 ) -> Result<Json<ParentalControls>, ApiError> {
     let child = own_child(&state, &user, &id).await?;
-    let mut tx = state.0.db.begin_queued().await?;
+    let mut tx = state.0.db.begin_read().await?;
     let controls = family::load_controls(&mut tx.conn(), child).await?;
     tx.rollback().await?;
     Ok(Json(controls))
