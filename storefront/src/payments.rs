@@ -187,3 +187,62 @@ pub async fn run_sweep_loop(app: Arc<crate::App>, mut stop: tokio::sync::watch::
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn parse(args: &[&str]) -> PaymentsConfig {
+        crate::config::Cli::try_parse_from(args)
+            .unwrap()
+            .config
+            .payments
+    }
+
+    #[test]
+    fn provider_switches_accept_only_the_documented_codes() {
+        let defaults = PaymentSettings::from_config(&parse(&["storefront"])).unwrap();
+        assert_eq!(defaults.payme_second_transaction_code, -31008);
+        assert_eq!(defaults.click_cancel_confirmed_code, -9);
+        assert!(defaults.payme_key.is_none() && defaults.click_secret_key.is_none());
+        let switched = PaymentSettings::from_config(&parse(&[
+            "storefront",
+            "--payme-second-transaction-code",
+            "-31099",
+            "--click-cancel-confirmed-code",
+            "-4",
+        ]))
+        .unwrap();
+        assert_eq!(switched.payme_second_transaction_code, -31099);
+        assert_eq!(switched.click_cancel_confirmed_code, -4);
+        for args in [
+            ["storefront", "--payme-second-transaction-code", "-31001"],
+            ["storefront", "--payme-second-transaction-code", "-31100"],
+            ["storefront", "--click-cancel-confirmed-code", "-1"],
+        ] {
+            assert!(
+                PaymentSettings::from_config(&parse(&args)).is_err(),
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let config = parse(&[
+            "storefront",
+            "--payme-key",
+            "payme-secret-value",
+            "--click-secret-key",
+            "click-secret-value",
+            "--card-webhook-secret",
+            "webhook-secret-value",
+        ]);
+        let settings = PaymentSettings::from_config(&config).unwrap();
+        for shown in [format!("{config:?}"), format!("{settings:?}")] {
+            assert!(!shown.contains("secret-value"), "{shown}");
+            assert!(shown.contains("<redacted>"));
+        }
+    }
+}
