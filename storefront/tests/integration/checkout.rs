@@ -494,3 +494,38 @@ backend_tests!(
             .expect_error(401, "unauthenticated");
     }
 );
+
+backend_tests!(
+    concurrent_retries_with_one_key_place_one_order,
+    |test: TestDb| async move {
+        let app = std::sync::Arc::new(shop_app(test).await);
+        let (_, parent) = user_with_role(&app, Role::Parent).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let app = app.clone();
+            let parent = parent.clone();
+            tasks.spawn(async move {
+                let reply = call(Method::POST, "/api/v1/orders")
+                    .bearer(&parent)
+                    .header("Idempotency-Key", "double-click")
+                    .json(json!({
+                        "lines": [{ "sku": "BOOK-1", "quantity": 2 }],
+                        "delivery": courier(),
+                    }))
+                    .send(&app)
+                    .await;
+                (reply.status.as_u16(), reply.body)
+            });
+        }
+        let mut bodies = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (status, body) = joined.unwrap();
+            assert_eq!(status, 201, "{body}");
+            bodies.push(body);
+        }
+        assert!(bodies.iter().all(|body| body == &bodies[0]));
+        let db = &app.test.db;
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM orders").await, 1);
+        assert_eq!(stock_of(db, "BOOK-1").await, (8, 2, 0));
+    }
+);

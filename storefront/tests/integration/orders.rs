@@ -642,3 +642,31 @@ backend_tests!(
         let _ = ROBOT_PRICE;
     }
 );
+
+backend_tests!(
+    the_background_loop_expires_unpaid_orders,
+    |test: TestDb| async move {
+        let app = shop_app(test).await;
+        let (_, parent) = user_with_role(&app, Role::Parent).await;
+        let placed = place(&app, &parent, json!([{ "sku": "ROBOT-1", "quantity": 2 }])).await;
+        let id = placed.expect(201)["id"].as_i64().unwrap();
+        app.clock.advance(chrono::Duration::minutes(61));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let sweeper = tokio::spawn(storefront::commerce::run_expiry_loop(
+            app.state.0.clone(),
+            stopped,
+        ));
+        let mut status = status_of(&app, id).await;
+        for _ in 0..100 {
+            if status == "expired" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            status = status_of(&app, id).await;
+        }
+        stop.send(true).unwrap();
+        sweeper.await.unwrap();
+        assert_eq!(status, "expired");
+        assert_eq!(stock_of(&app.test.db, "ROBOT-1").await, (5, 0, 0));
+    }
+);
