@@ -175,6 +175,14 @@ pub enum CommerceError {
         /// Message.
         message: String,
     },
+    /// The live total is not the one the buyer saw.
+    #[error("the total is now {actual} tiyin, not {expected}")]
+    PriceChanged {
+        /// What the buyer expected.
+        expected: i64,
+        /// The live total.
+        actual: i64,
+    },
     /// Not enough stock for a line.
     #[error("not enough stock for {sku}")]
     OutOfStock {
@@ -245,6 +253,7 @@ impl From<CommerceError> for ApiError {
                 message,
             },
             CommerceError::OutOfStock { .. } => ApiError::conflict("out_of_stock", message),
+            CommerceError::PriceChanged { .. } => ApiError::conflict("price_changed", message),
             CommerceError::ParentalControl { code, .. } => ApiError::forbidden(code, message),
             CommerceError::Db(db) => {
                 if is_busy(&db) {

@@ -68,6 +68,10 @@ pub struct CheckoutInput {
     /// A promo code.
     #[serde(default)]
     pub promo_code: Option<String>,
+    /// The total the buyer saw (tiyin); when given and the live total differs (a price,
+    /// fee or promo changed), the order is refused with 409 `price_changed`.
+    #[serde(default)]
+    pub expected_total_tiyin: Option<i64>,
 }
 
 /// Who buys.
@@ -539,6 +543,14 @@ async fn place_in(
     let totals = Totals::new(subtotal, discount, delivery.fee).ok_or_else(|| {
         CommerceError::invalid("amount_too_large", "the order total is too large")
     })?;
+    if let Some(expected) = input.expected_total_tiyin
+        && expected != totals.total
+    {
+        return Err(CommerceError::PriceChanged {
+            expected,
+            actual: totals.total,
+        });
+    }
 
     // A child's order: categories, limits and whether the parent must approve.
     let mut status = OrderStatus::PendingPayment;

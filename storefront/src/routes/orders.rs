@@ -118,7 +118,7 @@ fn idempotency_key(
         (status = 201, description = "Placed", body = OrderView),
         (status = 400, description = "invalid_json, invalid_idempotency_key", body = crate::error::ErrorBody),
         (status = 403, description = "spending_limit_exceeded, category_blocked, child_not_active", body = crate::error::ErrorBody),
-        (status = 409, description = "out_of_stock", body = crate::error::ErrorBody),
+        (status = 409, description = "out_of_stock, price_changed", body = crate::error::ErrorBody),
         (status = 422, description = "unknown_sku, invalid_quantity, duplicate_sku, empty_order, unknown_region, unknown_pickup_point, invalid_address, unknown_promo_code, promo_expired, promo_minimum_not_met, promo_limit_reached, promo_not_applicable, idempotency_key_reused", body = crate::error::ErrorBody),
     )
 )]

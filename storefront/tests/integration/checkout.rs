@@ -164,6 +164,21 @@ backend_tests!(
         assert_eq!(pay(&app, id).await, orders::PaidOutcome::AlreadyPaid);
         assert_eq!(stock_of(db, "ROBOT-1").await, (3, 0, 2));
         assert_eq!(stock_of(db, "BOOK-1").await, (9, 0, 1));
+        // A total the buyer did not see is refused; the right one passes.
+        let priced = |expected: i64| {
+            call(Method::POST, "/api/v1/orders")
+                .bearer(&parent)
+                .json(json!({
+                    "lines": [{ "sku": "BOOK-1", "quantity": 1 }],
+                    "delivery": courier(),
+                    "expected_total_tiyin": expected,
+                }))
+        };
+        priced(BOOK_PRICE)
+            .send(&app)
+            .await
+            .expect_error(409, "price_changed");
+        priced(BOOK_PRICE + 2_500_000).send(&app).await.expect(201);
         // The pickup point in Tashkent is free.
         let pickup = call(Method::POST, "/api/v1/orders")
             .bearer(&parent)
