@@ -9,6 +9,7 @@ mod cart;
 mod checkout;
 mod click;
 mod concurrency;
+mod crash;
 mod family;
 mod money;
 mod orders;
