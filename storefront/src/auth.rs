@@ -596,6 +596,13 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<CurrentU
     if via_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         cookies::check_csrf(&parts.headers, auth.keys(), &claims.sid)?;
     }
+    // Parental controls: bedtime and screen time are enforced on every request of a child
+    // (logging out excepted).
+    if role == Role::Child && !parts.uri.path().starts_with("/api/v1/auth/logout") {
+        crate::commerce::screen_time::gate(&state.0.db, principal.user_id, auth.now())
+            .await
+            .map_err(|error| AuthError::Api(ApiError::from(error)))?;
+    }
     Ok(Some(CurrentUser {
         id: principal.user_id,
         role,

@@ -19,6 +19,7 @@ pub mod checkout;
 pub mod family;
 pub mod money;
 pub mod orders;
+pub mod screen_time;
 pub mod shipments;
 
 use crate::ApiError;

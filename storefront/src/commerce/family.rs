@@ -73,6 +73,52 @@ pub struct ParentalControls {
     /// These categories may never be bought.
     #[serde(default)]
     pub blocked_category_ids: Vec<i64>,
+    /// What the child may search (default `safe`).
+    #[serde(default)]
+    pub search_mode: ChildSearchMode,
+    /// The products `approved_items_only` lets the child find (besides `allowed_category_ids`).
+    #[serde(default)]
+    pub approved_product_ids: Vec<i64>,
+    /// Minutes of use per Tashkent day (`null`: no limit).
+    #[serde(default)]
+    pub daily_screen_minutes: Option<i64>,
+    /// Start of the allowed hours, minutes after Tashkent midnight (`null` with
+    /// `allowed_until_minute`: any time).
+    #[serde(default)]
+    pub allowed_from_minute: Option<i64>,
+    /// End of the allowed hours (exclusive; before `allowed_from_minute`: wraps past midnight).
+    #[serde(default)]
+    pub allowed_until_minute: Option<i64>,
+}
+
+/// What a child may search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildSearchMode {
+    /// No search: searches are refused with 403 `search_disabled`.
+    Off,
+    /// The normal audience filter.
+    #[default]
+    Safe,
+    /// Only products in `approved_product_ids` or in `allowed_category_ids`.
+    ApprovedItemsOnly,
+}
+
+impl ChildSearchMode {
+    /// Returns the stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Safe => "safe",
+            Self::ApprovedItemsOnly => "approved_items_only",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        [Self::Off, Self::Safe, Self::ApprovedItemsOnly]
+            .into_iter()
+            .find(|mode| mode.as_str() == name)
+    }
 }
 
 impl Default for ParentalControls {
@@ -85,6 +131,11 @@ impl Default for ParentalControls {
             approval_category_ids: Vec::new(),
             allowed_category_ids: None,
             blocked_category_ids: Vec::new(),
+            search_mode: ChildSearchMode::Safe,
+            approved_product_ids: Vec::new(),
+            daily_screen_minutes: None,
+            allowed_from_minute: None,
+            allowed_until_minute: None,
         }
     }
 }
@@ -108,8 +159,29 @@ impl ParentalControls {
                 "above_amount needs approval_above_tiyin",
             ));
         }
+        if self
+            .daily_screen_minutes
+            .is_some_and(|minutes| !(0..=1440).contains(&minutes))
+        {
+            return Err(CommerceError::invalid(
+                "invalid_screen_time",
+                "daily_screen_minutes must be 0 to 1440",
+            ));
+        }
+        match (self.allowed_from_minute, self.allowed_until_minute) {
+            (None, None) => {}
+            (Some(from), Some(until))
+                if (0..1440).contains(&from) && (0..=1440).contains(&until) => {}
+            _ => {
+                return Err(CommerceError::invalid(
+                    "invalid_allowed_hours",
+                    "allowed_from_minute (0-1439) and allowed_until_minute (0-1440) go together",
+                ));
+            }
+        }
         let too_many = |ids: &[i64]| ids.len() > 500;
         if too_many(&self.approval_category_ids)
+            || too_many(&self.approved_product_ids)
             || too_many(&self.blocked_category_ids)
             || self.allowed_category_ids.as_deref().is_some_and(too_many)
         {
@@ -156,6 +228,11 @@ struct ControlsRow {
     approval_category_ids: String,
     allowed_category_ids: Option<String>,
     blocked_category_ids: String,
+    search_mode: String,
+    approved_product_ids: String,
+    daily_screen_minutes: Option<i64>,
+    allowed_from_minute: Option<i64>,
+    allowed_until_minute: Option<i64>,
 }
 
 impl ControlsRow {
@@ -177,6 +254,12 @@ impl ControlsRow {
             approval_category_ids: ids(&self.approval_category_ids)?,
             allowed_category_ids: self.allowed_category_ids.as_deref().map(ids).transpose()?,
             blocked_category_ids: ids(&self.blocked_category_ids)?,
+            search_mode: ChildSearchMode::parse(&self.search_mode)
+                .ok_or_else(|| corrupt("search mode"))?,
+            approved_product_ids: ids(&self.approved_product_ids)?,
+            daily_screen_minutes: self.daily_screen_minutes,
+            allowed_from_minute: self.allowed_from_minute,
+            allowed_until_minute: self.allowed_until_minute,
         })
     }
 }
@@ -188,7 +271,8 @@ pub async fn load_controls(
 ) -> CommerceResult<ParentalControls> {
     let sql = format!(
         "SELECT daily_limit_tiyin, monthly_limit_tiyin, approval_mode, approval_above_tiyin, \
-         approval_category_ids, allowed_category_ids, blocked_category_ids \
+         approval_category_ids, allowed_category_ids, blocked_category_ids, search_mode, \
+         approved_product_ids, daily_screen_minutes, allowed_from_minute, allowed_until_minute \
          FROM parental_controls WHERE child_id = $1{}",
         conn.for_update()
     );
@@ -216,11 +300,14 @@ pub async fn save_controls(
     let approval = to_json(&controls.approval_category_ids);
     let allowed = controls.allowed_category_ids.as_deref().map(to_json);
     let blocked = to_json(&controls.blocked_category_ids);
+    let approved_products = to_json(&controls.approved_product_ids);
     crate::db::dispatch!(db, |pool, _d| {
         sqlx::query(
             "INSERT INTO parental_controls (child_id, daily_limit_tiyin, monthly_limit_tiyin, \
              approval_mode, approval_above_tiyin, approval_category_ids, allowed_category_ids, \
-             blocked_category_ids, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             blocked_category_ids, updated_at, search_mode, approved_product_ids, \
+             daily_screen_minutes, allowed_from_minute, allowed_until_minute) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (child_id) DO UPDATE SET daily_limit_tiyin = excluded.daily_limit_tiyin, \
              monthly_limit_tiyin = excluded.monthly_limit_tiyin, \
              approval_mode = excluded.approval_mode, \
@@ -228,7 +315,11 @@ pub async fn save_controls(
              approval_category_ids = excluded.approval_category_ids, \
              allowed_category_ids = excluded.allowed_category_ids, \
              blocked_category_ids = excluded.blocked_category_ids, \
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, search_mode = excluded.search_mode, \
+             approved_product_ids = excluded.approved_product_ids, \
+             daily_screen_minutes = excluded.daily_screen_minutes, \
+             allowed_from_minute = excluded.allowed_from_minute, \
+             allowed_until_minute = excluded.allowed_until_minute",
         )
         .bind(child)
         .bind(controls.daily_limit_tiyin)
@@ -239,13 +330,18 @@ pub async fn save_controls(
         .bind(&allowed)
         .bind(&blocked)
         .bind(now)
+        .bind(controls.search_mode.as_str())
+        .bind(&approved_products)
+        .bind(controls.daily_screen_minutes)
+        .bind(controls.allowed_from_minute)
+        .bind(controls.allowed_until_minute)
         .execute(pool)
         .await?;
     });
     Ok(())
 }
 
-fn tashkent() -> FixedOffset {
+pub(crate) fn tashkent() -> FixedOffset {
     FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| Utc.fix())
 }
 

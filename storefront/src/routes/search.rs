@@ -4,7 +4,10 @@ mod params;
 
 pub use params::{SearchParams, decode_pairs};
 
+use crate::auth::{MaybeUser, Role};
 use crate::catalog::CatalogMeta;
+use crate::commerce::family::ChildSearchMode;
+use crate::commerce::screen_time;
 use crate::{ApiError, AppState, run_blocking};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
@@ -245,14 +248,44 @@ pub struct SearchResponse {
     responses(
         (status = 200, description = "Matching products", body = SearchResponse),
         (status = 400, description = "Invalid parameters (codes: empty_query, query_too_long, missing_age, invalid_age, invalid_price, invalid_price_range, unknown_category, invalid_page, invalid_per_page, result_window_exceeded, invalid_sort, invalid_lang, invalid_rating, invalid_mode, invalid_fusion, invalid_rrf_k, invalid_alpha, invalid_parameter, invalid_utf8)", body = crate::error::ErrorBody),
+        (status = 403, description = "A child's search refused by the parental controls: search_disabled (search mode off), bedtime, screen_time_exhausted", body = crate::error::ErrorBody),
     )
 )]
 pub async fn search(
     State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::parse(raw.as_deref())?;
-    Ok(Json(execute(&state, params).await?))
+    // A child's search follows the parent's search mode and is logged for the parent.
+    let rules = match &user {
+        Some(user) if user.role == Role::Child => {
+            screen_time::search_rules(&state.0.db, user.id).await?
+        }
+        _ => None,
+    };
+    let Some((child, controls)) = rules else {
+        return Ok(Json(execute(&state, params).await?));
+    };
+    let now = state.0.auth.now();
+    if let Err(refused) = screen_time::check_search_allowed(&controls) {
+        screen_time::log_search(&state.0.db, child, &params.q, Some("search_off"), now).await?;
+        return Err(refused.into());
+    }
+    screen_time::log_search(&state.0.db, child, &params.q, None, now).await?;
+    let mut response = execute(&state, params).await?;
+    if controls.search_mode == ChildSearchMode::ApprovedItemsOnly {
+        // Only this page's approved hits are shown; `total` and facets are not disclosed.
+        response.hits.retain(|hit| {
+            screen_time::product_approved(&controls, hit.id as i64, hit.category.id as i64)
+        });
+        response.total = response.hits.len() as u64;
+        response.facets.categories.clear();
+        response.facets.brands.clear();
+        response.facets.price_ranges.clear();
+        response.facets.in_stock = 0;
+    }
+    Ok(Json(response))
 }
 
 /// Runs a validated search (shared by the API and the HTML pages).

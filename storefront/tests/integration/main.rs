@@ -14,6 +14,7 @@ mod family;
 mod money;
 mod orders;
 mod outbox;
+mod parental;
 mod payme;
 mod safety;
 mod store;
