@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod payments;
 pub mod routes;
 pub mod seed;
+pub mod shopper;
 pub mod state;
 
 pub use error::ApiError;

@@ -44,6 +44,13 @@ use utoipa::OpenApi;
         crate::routes::shipments::get_shipment,
         crate::routes::shipments::advance_shipment,
         crate::routes::purchase_requests::list_requests,
+        crate::routes::shopper::get_wishlist,
+        crate::routes::shopper::add_wishlist,
+        crate::routes::shopper::remove_wishlist,
+        crate::routes::shopper::compare,
+        crate::routes::shopper::get_recently_viewed,
+        crate::routes::shopper::record_recently_viewed,
+        crate::routes::shopper::reorder,
         crate::routes::purchase_requests::approve_request,
         crate::routes::purchase_requests::decline_request,
         crate::routes::purchase_requests::get_controls,
@@ -67,6 +74,7 @@ use utoipa::OpenApi;
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
         (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
         (name = "payments", description = "Payme and Click callbacks, card payments and the card gateway's webhook"),
+        (name = "shopper", description = "Wishlist, comparison, recently viewed and re-order"),
     )
 )]
 pub struct ApiDoc;

@@ -13,6 +13,7 @@ pub mod products;
 pub mod purchase_requests;
 pub mod search;
 pub mod shipments;
+pub mod shopper;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(shipments::router())
         .merge(purchase_requests::router())
         .merge(payments::router())
+        .merge(shopper::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

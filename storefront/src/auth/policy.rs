@@ -104,6 +104,15 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/family/children/{id}/consent", PARENTS),
     roles("PUT", "/api/v1/family/pin", PARENTS),
     roles("POST", "/api/v1/family/pin/verify", PARENTS),
+    // Shopper features: wishlist (per account), comparison and recently viewed (guests by
+    // device token), re-order of the caller's own order (ownership checked in the handler).
+    roles("GET", "/api/v1/wishlist", SIGNED_IN),
+    roles("PUT", "/api/v1/wishlist/{product_id}", SIGNED_IN),
+    roles("DELETE", "/api/v1/wishlist/{product_id}", SIGNED_IN),
+    public("GET", "/api/v1/compare"),
+    public("GET", "/api/v1/recently-viewed"),
+    public("POST", "/api/v1/recently-viewed/{product_id}"),
+    roles("POST", "/api/v1/orders/{id}/reorder", BUYERS),
     // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
     public("GET", "/api/v1/cart"),
     public("POST", "/api/v1/cart/lines"),

@@ -1115,6 +1115,13 @@ GET /api/v1/family/children/{id}: parent
 POST /api/v1/family/children/{id}/consent: parent
 PUT /api/v1/family/pin: parent
 POST /api/v1/family/pin/verify: parent
+GET /api/v1/wishlist: child parent seller moderator admin
+PUT /api/v1/wishlist/{product_id}: child parent seller moderator admin
+DELETE /api/v1/wishlist/{product_id}: child parent seller moderator admin
+GET /api/v1/compare: guest child parent seller moderator admin
+GET /api/v1/recently-viewed: guest child parent seller moderator admin
+POST /api/v1/recently-viewed/{product_id}: guest child parent seller moderator admin
+POST /api/v1/orders/{id}/reorder: child parent
 GET /api/v1/cart: guest child parent seller moderator admin
 POST /api/v1/cart/lines: guest child parent seller moderator admin
 PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin

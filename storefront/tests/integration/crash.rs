@@ -314,7 +314,7 @@ fn run_flow(harness: &Arc<Harness>, flow: usize, buyer: i64, token: &str, rng: &
                 base64::engine::general_purpose::STANDARD.encode(format!("Paycom:{PAYME_KEY}"))
             ),
         )];
-        let payme_id = format!("{:024x}", 0xc0ffee_0000_u64 + flow as u64);
+        let payme_id = format!("{:024x}", 0x00c0_ffee_0000_u64 + flow as u64);
         let time = now_ms();
         let rpc = |id: i64, method: &str, params: Value| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let result = |status: u16, body: &Value| {

@@ -17,5 +17,6 @@ mod outbox;
 mod parental;
 mod payme;
 mod safety;
+mod shopper;
 mod store;
 mod support;
