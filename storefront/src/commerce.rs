@@ -16,6 +16,7 @@
 pub mod bench;
 pub mod cart;
 pub mod checkout;
+pub mod dashboard;
 pub mod family;
 pub mod money;
 pub mod orders;

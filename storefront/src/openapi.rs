@@ -55,6 +55,7 @@ use utoipa::OpenApi;
         crate::routes::purchase_requests::decline_request,
         crate::routes::purchase_requests::get_controls,
         crate::routes::purchase_requests::put_controls,
+        crate::routes::purchase_requests::dashboard,
         crate::routes::payments::payme_endpoint,
         crate::routes::payments::click_prepare,
         crate::routes::payments::click_complete,

@@ -141,6 +141,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     ),
     roles("GET", "/api/v1/family/children/{id}/controls", PARENTS),
     roles("PUT", "/api/v1/family/children/{id}/controls", PARENTS),
+    roles("GET", "/api/v1/family/dashboard", PARENTS),
     // Payments: the providers' callbacks authenticate themselves (Basic auth, signatures).
     public("POST", "/payments/payme"),
     public("POST", "/payments/click/prepare"),

@@ -359,7 +359,7 @@ pub fn day_and_month_start(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>)
     (to_utc(day), to_utc(month))
 }
 
-async fn spent_since(
+pub(crate) async fn spent_since(
     conn: &mut Conn<'_>,
     child: ChildId,
     since: DateTime<Utc>,

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/family/children/{id}/controls",
             get(get_controls).put(put_controls),
         )
+        .route("/api/v1/family/dashboard", get(dashboard))
         .layer(DefaultBodyLimit::max(32 * 1024))
 }
 
@@ -198,4 +199,22 @@ pub async fn put_controls(
     )
     .await?;
     Ok(Json(controls))
+}
+
+/// The parent's dashboard: per child, searches and refused searches, purchase requests,
+/// spending against the limits and screen time used today.
+#[utoipa::path(
+    get,
+    path = "/api/v1/family/dashboard",
+    tag = "family",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Dashboard", body = crate::commerce::dashboard::Dashboard))
+)]
+pub async fn dashboard(
+    user: CurrentUser,
+    State(state): State<AppState>,
+) -> Result<Json<crate::commerce::dashboard::Dashboard>, ApiError> {
+    Ok(Json(
+        crate::commerce::dashboard::dashboard(&state.0.db, user.id, state.0.auth.now()).await?,
+    ))
 }

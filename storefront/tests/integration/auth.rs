@@ -1141,6 +1141,7 @@ POST /api/v1/family/purchase-requests/{id}/approve: parent
 POST /api/v1/family/purchase-requests/{id}/decline: parent
 GET /api/v1/family/children/{id}/controls: parent
 PUT /api/v1/family/children/{id}/controls: parent
+GET /api/v1/family/dashboard: parent
 POST /payments/payme: guest child parent seller moderator admin
 POST /payments/click/prepare: guest child parent seller moderator admin
 POST /payments/click/complete: guest child parent seller moderator admin

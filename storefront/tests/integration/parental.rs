@@ -92,6 +92,34 @@ backend_tests!(
             .await,
             1
         );
+        // The dashboard shows the parent both searches, the refused one apart; the child and
+        // another parent get nothing of it.
+        let board = call(Method::GET, "/api/v1/family/dashboard")
+            .bearer(&family.parent)
+            .send(&app)
+            .await;
+        let board = board.expect(200)["children"][0].clone();
+        assert_eq!(board["child_id"], family.child_id);
+        assert_eq!(board["searches"].as_array().map(Vec::len), Some(2));
+        assert_eq!(board["blocked_searches"][0]["query"], "robot");
+        assert_eq!(board["blocked_searches"][0]["reason"], "search_off");
+        assert_eq!(board["controls"]["search_mode"], "off");
+        assert_eq!(board["spent_today_tiyin"], 0);
+        call(Method::GET, "/api/v1/family/dashboard")
+            .bearer(&family.child)
+            .send(&app)
+            .await
+            .expect_error(403, "forbidden");
+        let other = crate::orders::family(&app).await;
+        let theirs = call(Method::GET, "/api/v1/family/dashboard")
+            .bearer(&other.parent)
+            .send(&app)
+            .await;
+        assert_eq!(
+            theirs.expect(200)["children"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(theirs.expect(200)["children"][0]["searches"], json!([]));
         // An unknown mode is refused, never stored.
         let unknown = call(
             Method::PUT,
@@ -149,6 +177,18 @@ backend_tests!(
         )
         .await;
         assert!((12 * 60..=13 * 60).contains(&used), "{used}");
+        let board = call(Method::GET, "/api/v1/family/dashboard")
+            .bearer(&family.parent)
+            .send(&app)
+            .await;
+        assert_eq!(
+            board.expect(200)["children"][0]["screen_seconds_today"],
+            used
+        );
+        assert_eq!(
+            board.expect(200)["children"][0]["controls"]["daily_screen_minutes"],
+            10
+        );
         // The next Tashkent day starts afresh.
         app.clock.advance(chrono::Duration::hours(24));
         family.refresh(&app).await;
