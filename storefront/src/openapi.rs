@@ -29,6 +29,15 @@ use utoipa::OpenApi;
         crate::routes::auth::record_consent,
         crate::routes::auth::set_pin,
         crate::routes::auth::verify_pin,
+        crate::routes::admin_notifications::search,
+        crate::routes::admin_notifications::metrics,
+        crate::routes::admin_notifications::resend,
+        crate::routes::admin_notifications::retry,
+        crate::routes::push::vapid_public_key,
+        crate::routes::push::list_subscriptions,
+        crate::routes::push::subscribe,
+        crate::routes::push::unsubscribe,
+        crate::routes::sms_callbacks::eskiz_callback,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -37,6 +46,7 @@ use utoipa::OpenApi;
         (name = "ops", description = "Operations"),
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
+        (name = "notifications", description = "Notification audit, queue metrics, web-push subscriptions, SMS delivery reports"),
     )
 )]
 pub struct ApiDoc;

@@ -1,13 +1,16 @@
 //! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
 //! are merged here, in one place.
 
+pub mod admin_notifications;
 pub mod auth;
 pub mod categories;
 pub mod health;
 pub mod media;
 pub mod pages;
 pub mod products;
+pub mod push;
 pub mod search;
+pub mod sms_callbacks;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -28,6 +31,9 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .merge(media::router())
+        .merge(admin_notifications::router())
+        .merge(push::router())
+        .merge(sms_callbacks::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

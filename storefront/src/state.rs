@@ -22,6 +22,10 @@ pub struct App {
     pub models: Arc<ModelHub>,
     /// Accounts: token keys, password hashing, rate limits, the clock.
     pub auth: AuthState,
+    /// Notifications: what the push and callback routes need.
+    pub notify: crate::notify::NotifyState,
+    /// Wakes the notification worker after an enqueue.
+    pub notify_wakeup: Arc<Notify>,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -44,6 +48,8 @@ impl AppState {
             index_wakeup: Notify::new(),
             models: Arc::new(ModelHub::absent()),
             auth: AuthState::ephemeral(),
+            notify: crate::notify::NotifyState::default(),
+            notify_wakeup: Arc::new(Notify::new()),
         }))
     }
 
@@ -59,6 +65,16 @@ impl AppState {
             .ok_or_else(|| anyhow::anyhow!("the new state is already shared"))?;
         app.auth = auth;
         Ok(state)
+    }
+}
+
+impl AppState {
+    /// Replaces the notification settings (before the state is shared).
+    pub fn with_notify(mut self, notify: crate::notify::NotifyState) -> anyhow::Result<Self> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.notify = notify;
+        Ok(self)
     }
 }
 
