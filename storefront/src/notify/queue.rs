@@ -252,6 +252,10 @@ pub(super) async fn enqueue_event(mut conn: Conn<'_>, job: Job) -> Result<Enqueu
             }
         },
     };
+    // Render once now: a payload the templates cannot use is the caller's error, not a dead
+    // letter later.
+    super::templates::render(job.kind, job.recipient.language, &job.payload)
+        .map_err(Error::InvalidPayload)?;
     if job.kind.is_marketing() {
         // Marketing only to an adult account, checked in the same transaction.
         let Some(user_id) = job.recipient.user_id else {

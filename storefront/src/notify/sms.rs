@@ -155,15 +155,22 @@ struct Answer {
     body: serde_json::Value,
 }
 
+/// `application/x-www-form-urlencoded`: everything but `*-._` and alphanumerics escaped.
+const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
 fn form_encode(fields: &[(&str, &str)]) -> String {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    use percent_encoding::utf8_percent_encode;
     fields
         .iter()
         .map(|(key, value)| {
             format!(
                 "{}={}",
-                utf8_percent_encode(key, NON_ALPHANUMERIC),
-                utf8_percent_encode(value, NON_ALPHANUMERIC)
+                utf8_percent_encode(key, FORM),
+                utf8_percent_encode(value, FORM)
             )
         })
         .collect::<Vec<_>>()

@@ -357,6 +357,11 @@ impl Worker {
         self.wakeup.clone()
     }
 
+    /// Returns the store the worker serves.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// Returns the worker's owner id (as stored in `lease_owner`).
     pub fn owner(&self) -> &str {
         &self.owner

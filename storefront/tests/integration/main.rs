@@ -5,6 +5,11 @@
 mod api;
 mod auth;
 mod family;
+mod notify;
+mod notify_api;
+mod notify_email;
+mod notify_push;
+mod notify_sms;
 mod outbox;
 mod safety;
 mod store;
