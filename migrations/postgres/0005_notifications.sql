@@ -23,6 +23,8 @@ CREATE TABLE notification_jobs (
     template_version  BIGINT,
     status            TEXT    NOT NULL CHECK (status IN ('queued', 'running', 'delivered', 'dead')),
     attempts          BIGINT  NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    -- Claims whose worker died (the lease ran out); a job that outlives 25 workers is dead.
+    lease_expiries    BIGINT  NOT NULL DEFAULT 0 CHECK (lease_expiries >= 0),
     max_attempts      BIGINT  NOT NULL CHECK (max_attempts >= 1),
     run_at            BIGINT  NOT NULL,
     lease_owner       TEXT,

@@ -14,6 +14,11 @@ use serde::Serialize;
 use std::time::Duration;
 use utoipa::ToSchema;
 
+/// A job whose lease ran out this many times (its workers kept dying) is dead: a message that
+/// kills its worker must not loop forever. Crashes are counted apart from delivery attempts so
+/// that a crash-looping node does not use up the attempts of healthy jobs.
+pub const MAX_LEASE_EXPIRIES: i64 = 25;
+
 /// Template version recorded with every job (bump when a template's wording changes).
 pub const TEMPLATE_VERSION: i64 = 1;
 
@@ -90,6 +95,8 @@ pub struct JobRow {
     pub status: String,
     /// Attempts started.
     pub attempts: i64,
+    /// Claims that ended with the worker gone (lease expired).
+    pub lease_expiries: i64,
     /// Attempts allowed.
     pub max_attempts: i64,
     /// Due time (ms).
@@ -141,7 +148,7 @@ impl JobRow {
 
 const COLUMNS: &str = "id, kind, channel, priority, idempotency_key, user_id, recipient, \
     recipient_masked, language, payload, template, template_version, status, attempts, \
-    max_attempts, run_at, lease_owner, lease_until, last_error, provider_ref, provider_status, \
+    lease_expiries, max_attempts, run_at, lease_owner, lease_until, last_error, provider_ref, provider_status, \
     resend_of, created_at, updated_at, delivered_at";
 
 /// A row to insert.
@@ -327,16 +334,16 @@ pub async fn enqueue_task(
 pub async fn claim(db: &Db, owner: &str, limit: i64, lease: Duration) -> Result<Vec<JobRow>> {
     let now = now_ms();
     let until = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-    // A job whose worker died on its last attempt is dead: a message that kills its worker
-    // must not loop forever.
+    // A job whose workers kept dying is dead (see MAX_LEASE_EXPIRIES).
     dispatch!(db, |pool, _d| {
         sqlx::query(
             "UPDATE notification_jobs SET status = 'dead', lease_owner = NULL, \
-             lease_until = NULL, updated_at = $1, \
-             last_error = 'the worker stopped during the last attempt (lease expired)' \
-             WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts",
+             lease_until = NULL, updated_at = $1, lease_expiries = lease_expiries + 1, \
+             last_error = 'its workers kept stopping during delivery (lease expired)' \
+             WHERE status = 'running' AND lease_until < $1 AND lease_expiries + 1 >= $2",
         )
         .bind(now)
+        .bind(MAX_LEASE_EXPIRIES)
         .execute(pool)
         .await?;
     });
@@ -345,7 +352,8 @@ pub async fn claim(db: &Db, owner: &str, limit: i64, lease: Duration) -> Result<
         Db::Sqlite(pool) => {
             sqlx::query_as(&format!(
                 "UPDATE notification_jobs SET status = 'running', lease_owner = $1, \
-                 lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+                 lease_until = $2, attempts = attempts + 1, updated_at = $3, \
+                 lease_expiries = lease_expiries + CASE WHEN status = 'running' THEN 1 ELSE 0 END \
                  WHERE id IN (SELECT id FROM notification_jobs WHERE {ready} \
                  ORDER BY priority, run_at, id LIMIT $4) RETURNING {COLUMNS}"
             ))
@@ -359,7 +367,8 @@ pub async fn claim(db: &Db, owner: &str, limit: i64, lease: Duration) -> Result<
         Db::Postgres(pool) => {
             sqlx::query_as(&format!(
                 "UPDATE notification_jobs SET status = 'running', lease_owner = $1, \
-                 lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+                 lease_until = $2, attempts = attempts + 1, updated_at = $3, \
+                 lease_expiries = lease_expiries + CASE WHEN status = 'running' THEN 1 ELSE 0 END \
                  WHERE id IN (SELECT id FROM notification_jobs WHERE {ready} \
                  ORDER BY priority, run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
                  RETURNING {COLUMNS}"

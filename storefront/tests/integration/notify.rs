@@ -168,6 +168,9 @@ pub async fn drain_until(worker: &Worker, timeout: Duration, mut done: impl Asyn
             )
             .await
             .unwrap();
+            for status in ["queued", "running", "dead", "delivered"] {
+                eprintln!("{status}: {}", count_status(worker.db(), status).await);
+            }
             for job in jobs {
                 eprintln!(
                     "{} {} {} attempts={} error={:?}",
