@@ -691,29 +691,31 @@ pub struct QueueMetrics {
     pub failure_rate_last_hour: f64,
 }
 
+/// (status, priority, count) rows, the oldest due `run_at`, and (delivered, dead, failed
+/// attempts) of the last hour.
+type MetricRows = (Vec<(String, i64, i64)>, Option<i64>, (i64, i64, i64));
+
 /// Computes the queue metrics.
 pub async fn metrics(db: &Db) -> Result<QueueMetrics> {
     let now = now_ms();
     let hour_ago = now - 3_600_000;
-    let (by_status, oldest, recent): (Vec<(String, i64, i64)>, Option<i64>, (i64, i64, i64)) = dispatch!(
-        db,
-        |pool, _d| {
-            let by_status = sqlx::query_as(
-                "SELECT status, priority, COUNT(*) FROM notification_jobs \
+    let (by_status, oldest, recent): MetricRows = dispatch!(db, |pool, _d| {
+        let by_status = sqlx::query_as(
+            "SELECT status, priority, COUNT(*) FROM notification_jobs \
                  WHERE status IN ('queued', 'running', 'dead') GROUP BY status, priority",
-            )
-            .fetch_all(pool)
-            .await?;
-            let oldest = sqlx::query_scalar(
-                "SELECT MIN(run_at) FROM notification_jobs \
+        )
+        .fetch_all(pool)
+        .await?;
+        let oldest = sqlx::query_scalar(
+            "SELECT MIN(run_at) FROM notification_jobs \
                  WHERE status IN ('queued', 'running') AND run_at <= $1",
-            )
-            .bind(now)
-            .fetch_one(pool)
-            .await?;
-            // Attempts past the first of a delivered job, and every attempt of a dead one,
-            // count as failures; a delivered job's last attempt as a success.
-            let recent = sqlx::query_as(
+        )
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+        // Attempts past the first of a delivered job, and every attempt of a dead one,
+        // count as failures; a delivered job's last attempt as a success.
+        let recent = sqlx::query_as(
                 "SELECT \
                    CAST(COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS BIGINT), \
                    CAST(COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -725,9 +727,8 @@ pub async fn metrics(db: &Db) -> Result<QueueMetrics> {
             .bind(hour_ago)
             .fetch_one(pool)
             .await?;
-            (by_status, oldest, recent)
-        }
-    );
+        (by_status, oldest, recent)
+    });
     let mut depth: Vec<PriorityDepth> = Priority::ALL
         .into_iter()
         .map(|priority| PriorityDepth {
