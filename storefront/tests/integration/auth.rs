@@ -1115,6 +1115,15 @@ GET /api/v1/family/children/{id}: parent
 POST /api/v1/family/children/{id}/consent: parent
 PUT /api/v1/family/pin: parent
 POST /api/v1/family/pin/verify: parent
+GET /api/v1/admin/notifications: admin
+GET /api/v1/admin/notifications/metrics: admin
+POST /api/v1/admin/notifications/{id}/resend: admin
+POST /api/v1/admin/notifications/{id}/retry: admin
+GET /api/v1/push/vapid-public-key: guest child parent seller moderator admin
+GET /api/v1/push/subscriptions: child parent seller moderator admin
+POST /api/v1/push/subscriptions: child parent seller moderator admin
+DELETE /api/v1/push/subscriptions/{id}: child parent seller moderator admin
+POST /api/v1/notify/sms/eskiz/callback: guest child parent seller moderator admin
 ";
 
 #[test]
