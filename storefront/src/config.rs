@@ -65,6 +65,149 @@ pub struct Config {
     /// Commerce: commission and order lifetimes.
     #[command(flatten)]
     pub commerce: CommerceConfig,
+    /// Notifications: SMTP, the SMS gateway, web push.
+    #[command(flatten)]
+    pub notify: NotifyConfig,
+}
+
+/// Notifications. Each channel is on when its settings are given; secrets only from the
+/// environment.
+#[derive(Clone, Args)]
+pub struct NotifyConfig {
+    /// Run the notification worker (and the recurring tasks) inside `serve`.
+    #[arg(
+        long,
+        env = "BOLAJON_NOTIFY_WORKER",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub notify_worker: bool,
+    /// Public base URL of the service, for links in messages (approve / decline).
+    #[arg(
+        long,
+        env = "BOLAJON_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
+    pub public_url: String,
+    /// SMTP server host; email is off when unset.
+    #[arg(long, env = "BOLAJON_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port (default 587 for STARTTLS, 465 for TLS, 25 for none).
+    #[arg(long, env = "BOLAJON_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+    /// SMTP connection security: `starttls` (required), `tls` (implicit) or `none`.
+    #[arg(
+        long,
+        env = "BOLAJON_SMTP_TLS",
+        value_enum,
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_tls: crate::notify::email::SmtpTls,
+    /// SMTP user name.
+    #[arg(long, env = "BOLAJON_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    /// SMTP password; environment only.
+    #[arg(
+        long,
+        env = "BOLAJON_SMTP_PASSWORD",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The From mailbox of emails.
+    #[arg(
+        long,
+        env = "BOLAJON_SMTP_FROM",
+        default_value = "bolajon <no-reply@bolajon.uz>",
+        global = true
+    )]
+    pub smtp_from: String,
+    /// Eskiz API base URL.
+    #[arg(
+        long,
+        env = "BOLAJON_ESKIZ_URL",
+        default_value = "https://notify.eskiz.uz",
+        global = true
+    )]
+    pub eskiz_url: String,
+    /// Eskiz account email; SMS is off when unset.
+    #[arg(long, env = "BOLAJON_ESKIZ_EMAIL", global = true)]
+    pub eskiz_email: Option<String>,
+    /// Eskiz account password; environment only.
+    #[arg(
+        long,
+        env = "BOLAJON_ESKIZ_PASSWORD",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub eskiz_password: Option<String>,
+    /// Eskiz sender name or short number.
+    #[arg(
+        long,
+        env = "BOLAJON_ESKIZ_FROM",
+        default_value = "4546",
+        global = true
+    )]
+    pub eskiz_from: String,
+    /// Secret in the delivery-report callback URL (`…/callback?secret=`); environment only.
+    /// Delivery reports are refused when unset.
+    #[arg(
+        long,
+        env = "BOLAJON_ESKIZ_CALLBACK_SECRET",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub eskiz_callback_secret: Option<String>,
+    /// VAPID private key (base64url P-256 scalar) for web push; push is off when unset.
+    /// Environment only. `storefront notify vapid-keygen` makes one.
+    #[arg(
+        long,
+        env = "BOLAJON_VAPID_PRIVATE_KEY",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub vapid_private_key: Option<String>,
+    /// VAPID contact (`mailto:` or `https:`).
+    #[arg(
+        long,
+        env = "BOLAJON_VAPID_SUBJECT",
+        default_value = "mailto:admin@bolajon.uz",
+        global = true
+    )]
+    pub vapid_subject: String,
+}
+
+impl std::fmt::Debug for NotifyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("NotifyConfig")
+            .field("notify_worker", &self.notify_worker)
+            .field("public_url", &self.public_url)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &redact(&self.smtp_password))
+            .field("smtp_from", &self.smtp_from)
+            .field("eskiz_url", &self.eskiz_url)
+            .field("eskiz_email", &self.eskiz_email)
+            .field("eskiz_password", &redact(&self.eskiz_password))
+            .field("eskiz_from", &self.eskiz_from)
+            .field(
+                "eskiz_callback_secret",
+                &redact(&self.eskiz_callback_secret),
+            )
+            .field("vapid_private_key", &redact(&self.vapid_private_key))
+            .field("vapid_subject", &self.vapid_subject)
+            .finish()
+    }
 }
 
 /// Commerce settings.
@@ -257,6 +400,12 @@ pub enum Command {
         #[command(subcommand)]
         which: ModelsCommand,
     },
+    /// Notification maintenance.
+    Notify {
+        /// What to do.
+        #[command(subcommand)]
+        which: NotifyCommand,
+    },
     /// Run benchmarks.
     Bench {
         /// Which benchmark.
@@ -272,6 +421,15 @@ pub enum BenchCommand {
     Search(crate::bench::SearchBenchArgs),
     /// Sustained checkout throughput and latency on SQLite and PostgreSQL.
     Checkout(crate::commerce::bench::CheckoutBenchArgs),
+    /// Notification queue throughput (SQL backends, no-op sink).
+    Notify(crate::notify::bench::NotifyBenchArgs),
+}
+
+/// Notification maintenance.
+#[derive(Debug, Clone, Subcommand)]
+pub enum NotifyCommand {
+    /// Print a new VAPID key pair (private for `BOLAJON_VAPID_PRIVATE_KEY`, public for the PWA).
+    VapidKeygen,
 }
 
 /// Model maintenance.

@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod indexing;
 pub mod ml;
+pub mod notify;
 pub mod openapi;
 pub mod payments;
 pub mod routes;
@@ -68,7 +69,10 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
-    let mut state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
+    let (_, notify) = notify::channels_from_config(&config.notify, None)?;
+    let mut state = AppState::new_with_auth(db, Arc::new(engine), auth)
+        .await?
+        .with_notify(notify)?;
     state.set_payments(payments::Payments::new(
         payments::PaymentSettings::from_config(&config.payments)
             .context("reading the payment settings")?,
@@ -132,7 +136,31 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         state.0.clone(),
         stop_receiver.clone(),
     ));
-    let order_expiry = tokio::spawn(commerce::run_expiry_loop(state.0.clone(), stop_receiver));
+    let order_expiry = tokio::spawn(commerce::run_expiry_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
+    let notifications = if config.notify.notify_worker {
+        let limiter = match &config.redis_url {
+            Some(url) => Some(
+                auth::rate_limit::RateLimiter::redis(url, "bolajon:notify")
+                    .await
+                    .context("connecting to redis for the sms limits")?,
+            ),
+            None => None,
+        };
+        let (channels, _) = notify::channels_from_config(&config.notify, limiter)?;
+        let worker = notify::worker::Worker::new(
+            state.0.db.clone(),
+            Arc::new(channels),
+            Arc::new(notify::worker::TaskRegistry::with_builtins()),
+            notify::worker::WorkerSettings::default(),
+        )
+        .with_wakeup(state.0.notify_wakeup.clone());
+        Some(tokio::spawn(worker.run(stop_receiver)))
+    } else {
+        None
+    };
     tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
     // With the peer address, for per-address rate limits and the audit log.
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -144,6 +172,9 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
     let _ = sync.await;
     let _ = payment_sweep.await;
     let _ = order_expiry.await;
+    if let Some(notifications) = notifications {
+        let _ = notifications.await;
+    }
     // The vector snapshot is written now so the next start has nothing to repair.
     if let Err(error) = state.0.engine.save_vectors() {
         tracing::warn!(%error, "saving the vector index failed: {error}");

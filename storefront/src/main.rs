@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use storefront::config::{BenchCommand, Cli, Command, ModelsCommand};
+use storefront::config::{BenchCommand, Cli, Command, ModelsCommand, NotifyCommand};
 use storefront::db::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -91,6 +91,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             BenchCommand::Search(args) => storefront::bench::run_search_bench(&args).await,
             BenchCommand::Checkout(args) => {
                 storefront::commerce::bench::run_checkout_bench(&args).await
+            }
+            BenchCommand::Notify(args) => storefront::notify::bench::run_notify_bench(&args).await,
+        },
+        Command::Notify { which } => match which {
+            NotifyCommand::VapidKeygen => {
+                let key =
+                    storefront::notify::push::VapidKey::generate(&config.notify.vapid_subject)?;
+                println!("BOLAJON_VAPID_PRIVATE_KEY={}", key.private_key_base64());
+                println!(
+                    "VAPID public key (applicationServerKey): {}",
+                    key.public_key_base64()
+                );
+                Ok(())
             }
         },
     }

@@ -65,6 +65,15 @@ use utoipa::OpenApi;
         crate::routes::payments::card_payment,
         crate::routes::payments::confirm_card_payment,
         crate::routes::payments::authenticate_card_payment,
+        crate::routes::admin_notifications::search,
+        crate::routes::admin_notifications::metrics,
+        crate::routes::admin_notifications::resend,
+        crate::routes::admin_notifications::retry,
+        crate::routes::push::vapid_public_key,
+        crate::routes::push::list_subscriptions,
+        crate::routes::push::subscribe,
+        crate::routes::push::unsubscribe,
+        crate::routes::sms_callbacks::eskiz_callback,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -76,6 +85,7 @@ use utoipa::OpenApi;
         (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
         (name = "payments", description = "Payme and Click callbacks, card payments and the card gateway's webhook"),
         (name = "shopper", description = "Wishlist, comparison, recently viewed and re-order"),
+        (name = "notifications", description = "Notification audit, queue metrics, web-push subscriptions, SMS delivery reports"),
     )
 )]
 pub struct ApiDoc;

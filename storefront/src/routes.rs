@@ -1,6 +1,7 @@
 //! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
 //! are merged here, in one place.
 
+pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
 pub mod categories;
@@ -11,9 +12,11 @@ pub mod pages;
 pub mod payments;
 pub mod products;
 pub mod purchase_requests;
+pub mod push;
 pub mod search;
 pub mod shipments;
 pub mod shopper;
+pub mod sms_callbacks;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -40,6 +43,9 @@ pub fn router(state: AppState) -> Router {
         .merge(purchase_requests::router())
         .merge(payments::router())
         .merge(shopper::router())
+        .merge(admin_notifications::router())
+        .merge(push::router())
+        .merge(sms_callbacks::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

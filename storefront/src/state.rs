@@ -26,6 +26,10 @@ pub struct App {
     pub commerce: crate::commerce::CommerceSettings,
     /// Payment providers' settings and the card gateway.
     pub payments: crate::payments::Payments,
+    /// Notifications: what the push and callback routes need.
+    pub notify: crate::notify::NotifyState,
+    /// Wakes the notification worker after an enqueue.
+    pub notify_wakeup: Arc<Notify>,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -50,6 +54,8 @@ impl AppState {
             auth: AuthState::ephemeral(),
             commerce: crate::commerce::CommerceSettings::default(),
             payments: crate::payments::Payments::default(),
+            notify: crate::notify::NotifyState::default(),
+            notify_wakeup: Arc::new(Notify::new()),
         }))
     }
 
@@ -88,6 +94,14 @@ impl AppState {
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.payments = payments;
         Ok(())
+    }
+
+    /// Replaces the notification settings (before the state is shared).
+    pub fn with_notify(mut self, notify: crate::notify::NotifyState) -> anyhow::Result<Self> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.notify = notify;
+        Ok(self)
     }
 }
 

@@ -152,6 +152,17 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("GET", "/api/v1/payments/card/{id}", PARENTS),
     roles("POST", "/api/v1/payments/card/{id}/confirm", PARENTS),
     roles("POST", "/api/v1/payments/card/{id}/authenticate", PARENTS),
+    // Notifications.
+    roles("GET", "/api/v1/admin/notifications", ADMINS),
+    roles("GET", "/api/v1/admin/notifications/metrics", ADMINS),
+    roles("POST", "/api/v1/admin/notifications/{id}/resend", ADMINS),
+    roles("POST", "/api/v1/admin/notifications/{id}/retry", ADMINS),
+    public("GET", "/api/v1/push/vapid-public-key"),
+    roles("GET", "/api/v1/push/subscriptions", SIGNED_IN),
+    roles("POST", "/api/v1/push/subscriptions", SIGNED_IN),
+    roles("DELETE", "/api/v1/push/subscriptions/{id}", SIGNED_IN),
+    // Eskiz's delivery reports: authenticated by the secret in the callback URL.
+    public("POST", "/api/v1/notify/sms/eskiz/callback"),
 ];
 
 /// Returns the entry of a route.

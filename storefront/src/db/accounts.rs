@@ -639,6 +639,14 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // Tell the owner, in the same transaction (issue 8).
+                crate::notify::enqueue_security_alert(
+                    (&mut *tx).into(),
+                    user.0,
+                    "totp_enabled",
+                    now.timestamp_millis(),
+                )
+                .await?;
                 tx.commit().await?;
                 true
             } else {
@@ -664,6 +672,14 @@ impl Db {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
+            // Tell the owner, in the same transaction (issue 8).
+            crate::notify::enqueue_security_alert(
+                (&mut *tx).into(),
+                user.0,
+                "totp_disabled",
+                now.timestamp_millis(),
+            )
+            .await?;
             tx.commit().await?;
         });
         Ok(())

@@ -1151,6 +1151,15 @@ POST /api/v1/payments/card: parent
 GET /api/v1/payments/card/{id}: parent
 POST /api/v1/payments/card/{id}/confirm: parent
 POST /api/v1/payments/card/{id}/authenticate: parent
+GET /api/v1/admin/notifications: admin
+GET /api/v1/admin/notifications/metrics: admin
+POST /api/v1/admin/notifications/{id}/resend: admin
+POST /api/v1/admin/notifications/{id}/retry: admin
+GET /api/v1/push/vapid-public-key: guest child parent seller moderator admin
+GET /api/v1/push/subscriptions: child parent seller moderator admin
+POST /api/v1/push/subscriptions: child parent seller moderator admin
+DELETE /api/v1/push/subscriptions/{id}: child parent seller moderator admin
+POST /api/v1/notify/sms/eskiz/callback: guest child parent seller moderator admin
 ";
 
 #[test]
