@@ -8,6 +8,7 @@ pub mod media;
 pub mod pages;
 pub mod products;
 pub mod search;
+pub mod suggest;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -22,6 +23,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(search::router())
+        .merge(suggest::router())
         .merge(auth::router())
         .merge(products::router())
         .merge(categories::router())

@@ -249,10 +249,16 @@ pub struct SearchResponse {
 )]
 pub async fn search(
     State(state): State<AppState>,
+    client: crate::auth::ClientMeta,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::parse(raw.as_deref())?;
-    Ok(Json(execute(&state, params).await?))
+    let response = execute(&state, params).await?;
+    // A first page that found something feeds autocomplete's popular queries.
+    if response.page == 1 && response.total > 0 && !response.query.is_empty() {
+        crate::routes::suggest::log_search(&state, &response.query, response.age_months, &client);
+    }
+    Ok(Json(response))
 }
 
 /// Runs a validated search (shared by the API and the HTML pages).

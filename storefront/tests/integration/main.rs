@@ -8,4 +8,5 @@ mod family;
 mod outbox;
 mod safety;
 mod store;
+mod suggest;
 mod support;
