@@ -1,7 +1,10 @@
 //! Shared set-up for the criterion benches: generated catalogues and built indexes.
 #![warn(missing_docs)]
 
+pub mod golden;
+pub mod postgres_fts;
 pub mod python;
+pub mod relevance;
 
 /// Returns the nearest-rank percentile `share` (0–1) of `sorted` (ascending, non-empty).
 pub fn percentile<T: Copy>(sorted: &[T], share: f64) -> T {

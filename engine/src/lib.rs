@@ -48,6 +48,7 @@ mod index;
 mod query;
 mod schema;
 mod search;
+pub mod suggest;
 mod understand;
 pub mod vector;
 

@@ -10,9 +10,11 @@
 //! no language and get both stems in `attrs_stem`.
 //!
 //! Titles, the "attributes" (brand and category names) and descriptions get fields of their own
-//! so they can be weighted apart. Text fields record documents only (no frequencies, positions
-//! or length norms): ranking is by which field matched and how (see `query`), not BM25, so the
-//! index stays small and fast to build.
+//! so they can be weighted apart. Ranking is first by which field matched and how (see `query`),
+//! so most text fields record documents only (no frequencies, positions or length norms) and the
+//! index stays small and fast to build. The exact and stem title fields also keep term
+//! frequencies and length norms: their BM25 score orders products whose words matched equally
+//! well (a short, focused title before a long one that mentions the word in passing).
 //!
 //! The mandatory age filter is also indexed, coarsely, as the years a product's age range
 //! touches (`age_years`): browsing iterates the audience's year instead of every document, and
@@ -130,6 +132,17 @@ fn indexed_text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     )
 }
 
+/// Text options of an indexed, unstored text field with term frequencies and length norms, for
+/// the title fields whose BM25 score orders equally weighted matches (see `query`).
+fn scored_text(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(true),
+    )
+}
+
 impl Fields {
     /// Builds the schema and the field handles.
     pub(crate) fn build_schema() -> (Schema, Fields) {
@@ -149,9 +162,10 @@ impl Fields {
             seller_id: builder.add_u64_field(fast::SELLER, FAST | STORED),
             brand_key: builder.add_text_field(fast::BRAND, raw_fast.clone()),
             category_path: builder.add_text_field(fast::CATEGORY_PATH, raw_fast),
-            title_folded: builder.add_text_field("title_folded", text(FOLDED_TOKENIZER)),
-            title_stem: builder.add_text_field("title_stem", text(SNOWBALL_STEM_TOKENIZER)),
-            title_stem_uz: builder.add_text_field("title_stem_uz", text(UZBEK_STEM_TOKENIZER)),
+            title_folded: builder.add_text_field("title_folded", scored_text(FOLDED_TOKENIZER)),
+            title_stem: builder.add_text_field("title_stem", scored_text(SNOWBALL_STEM_TOKENIZER)),
+            title_stem_uz: builder
+                .add_text_field("title_stem_uz", scored_text(UZBEK_STEM_TOKENIZER)),
             attrs_folded: builder.add_text_field("attrs_folded", text(FOLDED_TOKENIZER)),
             attrs_stem: builder.add_text_field("attrs_stem", text(ANY_STEM_TOKENIZER)),
             desc_stem: builder.add_text_field("desc_stem", text(SNOWBALL_STEM_TOKENIZER)),

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod orders;
+pub mod search_log;
 
 use crate::config::{DatabaseKind, database_kind};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

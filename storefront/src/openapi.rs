@@ -9,6 +9,7 @@ use utoipa::OpenApi;
     info(title = "bolajon", description = "Safe marketplace for children and parents in Uzbekistan", version = "0.1.0"),
     paths(
         crate::routes::search::search,
+        crate::routes::suggest::suggest,
         crate::routes::products::product,
         crate::routes::categories::categories,
         crate::routes::health::health,

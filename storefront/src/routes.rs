@@ -17,6 +17,7 @@ pub mod search;
 pub mod shipments;
 pub mod shopper;
 pub mod sms_callbacks;
+pub mod suggest;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -31,6 +32,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(search::router())
+        .merge(suggest::router())
         .merge(auth::router())
         .merge(products::router())
         .merge(categories::router())

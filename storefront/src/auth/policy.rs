@@ -80,6 +80,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/health"),
     public("GET", "/api/openapi.json"),
     public("GET", "/api/v1/search"),
+    public("GET", "/api/v1/suggest"),
     public("GET", "/api/v1/products/{id}"),
     public("GET", "/api/v1/categories"),
     public("GET", "/"),

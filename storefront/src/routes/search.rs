@@ -254,6 +254,7 @@ pub struct SearchResponse {
 pub async fn search(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
+    client: crate::auth::ClientMeta,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::parse(raw.as_deref())?;
@@ -265,7 +266,18 @@ pub async fn search(
         _ => None,
     };
     let Some((child, controls)) = rules else {
-        return Ok(Json(execute(&state, params).await?));
+        let response = execute(&state, params).await?;
+        // A first page that found something feeds autocomplete's popular queries (children's
+        // searches are kept for their parent only, never for everyone's suggestions).
+        if response.page == 1 && response.total > 0 && !response.query.is_empty() {
+            crate::routes::suggest::log_search(
+                &state,
+                &response.query,
+                response.age_months,
+                &client,
+            );
+        }
+        return Ok(Json(response));
     };
     let now = state.0.auth.now();
     if let Err(refused) = screen_time::check_search_allowed(&controls) {

@@ -24,4 +24,5 @@ mod payme;
 mod safety;
 mod shopper;
 mod store;
+mod suggest;
 mod support;
