@@ -92,11 +92,12 @@ fn the_committed_head_loads_and_records_how_it_was_made() {
             "{evaluation_only} was trained on"
         );
     }
-    // Floors just under the figures the committed head measured (models/data/toxicity_head.md):
-    // a retrained head must not be worse. The target (macro-F1 0.85 on both) is met on
-    // English (0.864) but not yet on Russian (0.843, held down by the political VK comments
-    // at 0.712; RuParaDetox alone is 0.859).
-    for (language, floor) in [("validation/ru", 0.84), ("validation/en", 0.86)] {
+    // Floors just under the figures the committed head measured (models/data/toxicity_head.md),
+    // with L2 and thresholds chosen on the tuning split, so the validation figures are not
+    // tuned on: a retrained head must not be worse. The target (macro-F1 0.85 on both)
+    // is met on English (0.882) but not yet on Russian (0.834; 0.843 before was measured at a
+    // threshold chosen on the validation split itself).
+    for (language, floor) in [("validation/ru", 0.83), ("validation/en", 0.88)] {
         let metric = file.metrics.iter().find(|m| m.group == language).unwrap();
         assert!(metric.macro_f1 >= floor, "{metric:?}");
     }
