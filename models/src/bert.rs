@@ -3,23 +3,29 @@
 //! pooling and L2 normalisation.
 //!
 //! Products with many rows (batches) go to gemm; those with a few rows (a query) to
-//! [`FewRowsMatmul`]. Batches are sorted by length, chunked, padded to the longest of each
-//! chunk and spread over rayon.
+//! [`FewRowsMatmul`]. A batch is packed: the tokens of its sequences one after the other, with
+//! no padding, since only attention ([`PackedSelfAttention`]) needs to know where each
+//! sequence ends. Batches are cut into chunks of similar token counts spread over rayon.
 
+mod attention;
+mod gelu;
 mod matmul;
 
-use candle_core::{D, DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
+use self::attention::PackedSelfAttention;
+use self::gelu::BiasGelu;
 use self::matmul::{FEW_ROWS, FewRowsMatmul};
 use crate::Result;
 
-/// Added to the attention scores of padding keys; large enough for `exp` to give exactly 0.
-const MASKED_SCORE: f64 = -1e9;
-/// At most this many sequences go through one forward pass.
-const MAX_BATCH_SEQUENCES: usize = 32;
-/// At most this many (padded) tokens go through one forward pass.
-const MAX_BATCH_TOKENS: usize = 2048;
+/// At most this many tokens go through one forward pass.
+const MAX_CHUNK_TOKENS: usize = 2048;
+/// Chunks are not cut smaller than this many tokens to keep more threads busy (gemm loses
+/// efficiency on fewer rows).
+const MIN_CHUNK_TOKENS: usize = 256;
+/// Chunks per thread aimed at, so that the threads finish together.
+const CHUNKS_PER_THREAD: usize = 2;
 
 /// A dense layer, `x W^T + b`.
 pub(crate) struct Linear {
@@ -57,13 +63,21 @@ impl Linear {
 
     /// Returns `x W^T + b` for `x` of shape `[tokens, in]`.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let product = if x.dim(0)? <= FEW_ROWS {
+        Ok(self.product(x)?.broadcast_add(&self.bias)?)
+    }
+
+    /// Returns `GELU(x W^T + b)` (erf form), the bias add and activation in one pass.
+    fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(self.product(x)?.apply_op2_no_bwd(&self.bias, &BiasGelu)?)
+    }
+
+    fn product(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(if x.dim(0)? <= FEW_ROWS {
             x.contiguous()?
                 .apply_op2_no_bwd(&self.weight, &FewRowsMatmul)?
         } else {
             x.matmul(&self.weight.t()?)?
-        };
-        Ok(product.broadcast_add(&self.bias)?)
+        })
     }
 }
 
@@ -115,10 +129,9 @@ pub(crate) struct Bert {
     heads: usize,
     max_positions: usize,
     words: WordTable,
-    /// `[max_positions, hidden]`.
-    positions: Tensor,
-    /// The token-type-0 row (every token has type 0).
-    token_type: Tensor,
+    /// `[max_positions, hidden]`, row-major: each position's embedding plus the token-type-0
+    /// embedding (every token has type 0).
+    positions: Vec<f32>,
     embedding_norm: LayerNorm,
     layers: Vec<Layer>,
 }
@@ -140,13 +153,16 @@ impl Bert {
             ))
             .into());
         }
+        let positions = positions
+            .broadcast_add(&token_type)?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
         Ok(Self {
             hidden,
             heads,
             max_positions,
             words,
             positions,
-            token_type,
             embedding_norm,
             layers,
         })
@@ -157,22 +173,31 @@ impl Bert {
         self.hidden
     }
 
-    /// Embeds any number of sequences: sorted by length, chunked (at most 32 sequences and
-    /// 2048 padded tokens per forward pass), chunks spread over rayon.
+    /// Embeds any number of sequences: sorted by length, cut into chunks of similar token
+    /// counts (at most 2048 tokens per forward pass, about two chunks per rayon thread), the
+    /// chunks spread over rayon.
     pub(crate) fn embed_many(&self, sequences: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let mut order: Vec<usize> = (0..sequences.len()).collect();
         order.sort_by_key(|&i| sequences[i].len());
+        let total: usize = sequences
+            .iter()
+            .map(|s| s.len().min(self.max_positions))
+            .sum();
+        let threads = rayon::current_num_threads().max(1);
+        let budget = total
+            .div_ceil(threads * CHUNKS_PER_THREAD)
+            .clamp(MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS);
         let mut chunks: Vec<Vec<usize>> = Vec::new();
         let mut current: Vec<usize> = Vec::new();
+        let mut tokens = 0;
         for i in order {
-            // Sorted ascending, so the newcomer is the longest of its chunk.
-            let padded = (current.len() + 1) * sequences[i].len();
-            if !current.is_empty()
-                && (current.len() == MAX_BATCH_SEQUENCES || padded > MAX_BATCH_TOKENS)
-            {
+            let length = sequences[i].len().min(self.max_positions);
+            if !current.is_empty() && tokens + length > budget {
                 chunks.push(std::mem::take(&mut current));
+                tokens = 0;
             }
             current.push(i);
+            tokens += length;
         }
         if !current.is_empty() {
             chunks.push(current);
@@ -200,75 +225,69 @@ impl Bert {
     }
 
     /// Returns the L2-normalised mean of the last hidden states of each sequence (ids
-    /// including the special tokens, at most `max_positions` each). Sequences are padded to
-    /// the longest and the padding is masked out of attention and pooling.
+    /// including the special tokens; at most `max_positions` of each are read). The sequences
+    /// are packed one after the other, with no padding.
     fn embed_batch(&self, sequences: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
-        let batch = sequences.len();
-        let length = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
-        if batch == 0 || length == 0 {
-            return Ok(vec![Vec::new(); batch]);
+        let h = self.hidden;
+        let mut starts = Vec::with_capacity(sequences.len() + 1);
+        starts.push(0usize);
+        for ids in sequences {
+            let length = ids.len().min(self.max_positions);
+            starts.push(starts[starts.len() - 1] + length);
         }
-        debug_assert!(length <= self.max_positions);
-        let length = length.min(self.max_positions);
-        let (h, heads) = (self.hidden, self.heads);
-        let head_dim = h / heads;
+        let tokens = starts[starts.len() - 1];
+        if tokens == 0 {
+            return Ok(vec![Vec::new(); sequences.len()]);
+        }
         let device = &Device::Cpu;
 
-        let mut words = vec![0f32; batch * length * h];
-        let mut mask = vec![0f32; batch * length];
-        for (b, ids) in sequences.iter().enumerate() {
-            for (t, &id) in ids.iter().take(length).enumerate() {
-                let slot = b * length + t;
-                mask[slot] = 1.0;
-                self.word_row(id, &mut words[slot * h..(slot + 1) * h]);
+        // Word, position and token-type embeddings, then the embedding LayerNorm.
+        let mut x = vec![0f32; tokens * h];
+        for (ids, &start) in sequences.iter().zip(&starts) {
+            for (t, &id) in ids.iter().take(self.max_positions).enumerate() {
+                let row = &mut x[(start + t) * h..(start + t + 1) * h];
+                self.word_row(id, row);
+                for (value, p) in row.iter_mut().zip(&self.positions[t * h..(t + 1) * h]) {
+                    *value += p;
+                }
             }
         }
-        let words = Tensor::from_vec(words, (batch, length, h), device)?;
-        let mask = Tensor::from_vec(mask, (batch, length), device)?;
-        let x = words
-            .broadcast_add(&self.positions.narrow(0, 0, length)?)?
-            .broadcast_add(&self.token_type)?;
         let mut x = self
             .embedding_norm
-            .forward(&x)?
-            .reshape((batch * length, h))?;
+            .forward(&Tensor::from_vec(x, (tokens, h), device)?)?;
 
-        // [batch, 1, 1, length]: 0 for real keys, MASKED_SCORE for padding.
-        let key_bias = mask
-            .affine(-MASKED_SCORE, MASKED_SCORE)?
-            .reshape((batch, 1, 1, length))?;
-        let scale = 1.0 / (head_dim as f64).sqrt();
+        let attention = PackedSelfAttention {
+            starts: &starts,
+            heads: self.heads,
+        };
         for layer in &self.layers {
-            let qkv = layer
-                .qkv
-                .forward(&x)?
-                .reshape((batch, length, 3, heads, head_dim))?
-                .permute((2, 0, 3, 1, 4))?
-                .contiguous()?;
-            let q = (qkv.get(0)? * scale)?;
-            let k = qkv.get(1)?;
-            let v = qkv.get(2)?;
-            let scores = q.matmul(&k.t()?)?.broadcast_add(&key_bias)?;
-            let probabilities = candle_nn::ops::softmax_last_dim(&scores)?;
-            let context = probabilities
-                .matmul(&v)?
-                .transpose(1, 2)?
-                .reshape((batch * length, h))?;
+            let qkv = layer.qkv.forward(&x)?;
+            let context = qkv.apply_op1_no_bwd(&attention)?;
             let attended = layer.attention_output.forward(&context)?;
             x = layer.attention_norm.forward(&(x + attended)?)?;
-            let mid = layer.intermediate.forward(&x)?.gelu_erf()?;
+            let mid = layer.intermediate.forward_gelu(&x)?;
             let out = layer.output.forward(&mid)?;
             x = layer.output_norm.forward(&(x + out)?)?;
         }
 
-        let x = x.reshape((batch, length, h))?;
-        let mask = mask.unsqueeze(D::Minus1)?;
-        let summed = x.broadcast_mul(&mask)?.sum(1)?;
-        let counts = mask.sum(1)?;
-        let mean = summed.broadcast_div(&counts)?;
-        let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        let normalised = mean.broadcast_div(&norms)?;
-        Ok(normalised.to_dtype(DType::F32)?.to_vec2::<f32>()?)
+        // Mean over each sequence's tokens, then L2 normalisation.
+        let x = x.flatten_all()?.to_vec1::<f32>()?;
+        Ok(starts
+            .windows(2)
+            .map(|w| {
+                let mut mean = vec![0f32; h];
+                for row in x[w[0] * h..w[1] * h].chunks_exact(h) {
+                    for (m, v) in mean.iter_mut().zip(row) {
+                        *m += v;
+                    }
+                }
+                let count = (w[1] - w[0]).max(1) as f32;
+                mean.iter_mut().for_each(|m| *m /= count);
+                let norm = mean.iter().map(|m| m * m).sum::<f32>().sqrt().max(1e-12);
+                mean.iter_mut().for_each(|m| *m /= norm);
+                mean
+            })
+            .collect())
     }
 
     /// Writes the word-embedding row of `id` into `out`; an id beyond the table (which the

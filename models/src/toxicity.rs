@@ -13,9 +13,10 @@
 //!   and `models/data/toxicity_head.md` for the data, caps, split rule and metrics).
 //! - [`fit`], [`metrics`], [`csv`]: the pieces the trainer is made of.
 //!
-//! Thresholds: [`Thresholds::balanced`] maximises macro-F1 on the validation splits (hold for
+//! Thresholds: [`Thresholds::balanced`] maximises macro-F1 on the tuning splits (hold for
 //! review); [`Thresholds::high_precision`] is the lowest threshold with precision ≥ 0.95 on
-//! the pooled validation splits (act without a human). Both are stored in the head file.
+//! the pooled tuning splits (act without a human). Both are stored in the head file; the
+//! validation splits they are reported on were not used to choose them.
 //!
 //! Quality, in short (see `models/data/toxicity_head.md`): good on Russian and English, weak on
 //! Uzbek (no Uzbek training data exists; recall on the project's Uzbek set is well under half

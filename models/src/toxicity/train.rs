@@ -3,7 +3,7 @@
 //! [`train`] reads every set's `dev.csv` (see `../shared/datasets/toxicity/*/README.md`) and
 //! the project's Uzbek evaluation set, maps labels, cleans texts ([`super::clean_text`]),
 //! splits and de-duplicates, embeds with multilingual-e5-small (cached on disk), fits the head
-//! by gradient descent, picks the thresholds on the validation splits, measures everything and
+//! by gradient descent, picks L2 and the thresholds on the tuning splits, measures everything and
 //! writes the head file plus a Markdown report.
 //!
 //! # Data rules
@@ -21,23 +21,25 @@
 //! - **Split**: a row's split key is its normalised cleaned text (for ParaDetox, the group's
 //!   toxic original, so a rewrite stays with its original). `sha256("bolajon/toxicity/
 //!   validation/v1" || 0 || key)`, first four bytes as an integer, mod 100 < 20 → validation.
-//!   Identical texts across sets take the side of their first occurrence, so no text sits on
-//!   both sides. Texts with conflicting labels across sets are dropped.
+//!   Of the other keys, `sha256("bolajon/toxicity/tune/v1" || 0 || key) … mod 100 < 12` → tuning
+//!   (chooses L2 and the thresholds), the rest → training. Identical texts across sets take the
+//!   side of their first occurrence, so no text sits on two sides. Texts with conflicting labels across sets are dropped.
 //! - **De-duplication**: training keeps one row per normalised text across all sets; each
 //!   evaluated part keeps one row per normalised text, and evaluation-only parts drop texts
 //!   that were trained on.
 //! - **Caps** ([`Caps`]): deterministic by `sha256("bolajon/toxicity/sample/<seed>" || key)`.
 //!   Training: at most `train_per_set` rows per part, half toxic and half clean where
-//!   possible. Validation and evaluation: at most `evaluation_per_set` rows per part,
-//!   stratified by label (by sentiment or polarity for the clean-by-assumption review sets);
+//!   possible. Tuning and validation: at most `evaluation_per_set` rows per training part;
+//!   evaluation-only parts: at most `evaluation_only_per_set` rows; stratified by label (by sentiment or polarity for the clean-by-assumption review sets);
 //!   the two Uzbek sets (short texts, and the point of the Uzbek figures) are used whole.
 //! - **Fit**: logistic regression by default, rows unweighted (the caps already balance the
 //!   classes of the large sets; [`Weighting`] and [`HeadKind::Mlp`] were measured, see the
-//!   report's ablations). L2 strength chosen on an inner 10% fold of the training rows by
-//!   log-loss, then refit on all training rows; weights stored with 4 significant digits.
+//!   report's ablations). L2 strength chosen by log-loss on the tuning splits; weights stored
+//!   with 4 significant digits.
 //! - **Thresholds**: `balanced` maximises the mean over languages (ru, en) of the macro-F1 on
-//!   the pooled validation splits; `high_precision` is the lowest threshold, not below
-//!   `balanced`, with precision ≥ [`HIGH_PRECISION_TARGET`] on all validation texts.
+//!   the pooled tuning splits; `high_precision` is the lowest threshold, not below
+//!   `balanced`, with precision ≥ [`HIGH_PRECISION_TARGET`] on all tuning texts. The
+//!   validation splits are only measured: their figures are not tuned on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -63,6 +65,10 @@ use crate::{E5Embedder, Embedder, Error, Result};
 pub const SPLIT_SALT: &str = "bolajon/toxicity/validation/v1";
 /// Percent of split keys held out for validation.
 pub const VALIDATION_PERCENT: u32 = 20;
+/// The salt of the tuning split rule (applied to the keys the validation rule leaves).
+pub const TUNE_SALT: &str = "bolajon/toxicity/tune/v1";
+/// Percent of the remaining split keys set aside to tune the L2 strength and the thresholds.
+pub const TUNE_PERCENT: u32 = 12;
 /// The precision the high-precision threshold must reach on the pooled validation splits.
 pub const HIGH_PRECISION_TARGET: f64 = 0.95;
 /// The L2 strengths tried (on standardised features).
@@ -83,19 +89,22 @@ const HEAD_VERSION: &str = "1";
 pub struct Caps {
     /// Training rows per part (balanced by label where possible).
     pub train_per_set: usize,
-    /// Validation or evaluation rows per part (stratified).
+    /// Tuning or validation rows per training part (stratified).
     pub evaluation_per_set: usize,
+    /// Rows per evaluation-only or clean-by-assumption part (stratified; the Uzbek sets are
+    /// used whole).
+    pub evaluation_only_per_set: usize,
 }
 
 impl Default for Caps {
-    /// 4,000 training and 1,000 evaluated rows per part: about 18,600 texts to embed on the
-    /// first run, 12 to 14 minutes on the shared two-core machine (21 to 27 texts/s on
-    /// average; the 1,000 long hotel reviews take most of it). The embedding cache makes
-    /// re-runs take seconds.
+    /// 6,000 training and 1,000 tuning and validation rows per training part, 300 rows per
+    /// other part (their texts are the longest to embed): about 24,000 texts to embed on the
+    /// first run. The embedding cache makes re-runs take seconds.
     fn default() -> Self {
         Self {
-            train_per_set: 4000,
+            train_per_set: 6000,
             evaluation_per_set: 1000,
+            evaluation_only_per_set: 300,
         }
     }
 }
@@ -166,6 +175,9 @@ pub struct TrainOptions {
     /// Also measure other configurations on the same data (the other prefix, which embeds
     /// every text a second time; an MLP; no class weighting) and report them.
     pub ablations: bool,
+    /// With [`TrainOptions::ablations`], also measure the other prefix (embeds every text a
+    /// second time on the first run).
+    pub ablate_prefix: bool,
     /// How this run was started, recorded in the report.
     pub command: String,
 }
@@ -188,6 +200,7 @@ impl TrainOptions {
             weighting: Weighting::None,
             train_on_unclear_licences: false,
             ablations: false,
+            ablate_prefix: true,
             command: "models::toxicity::train::train(&TrainOptions::new(repo_root, cache_dir))"
                 .to_owned(),
         }
@@ -335,6 +348,9 @@ pub struct TrainReport {
     pub parts: Vec<PartSummary>,
     /// Rows dropped before selection, by reason.
     pub dropped: BTreeMap<String, usize>,
+    /// Tuning splits of the training parts (they chose L2 and the thresholds), pooled per
+    /// language.
+    pub tuning: Vec<GroupMetrics>,
     /// Validation splits of the training parts, per part and pooled per language.
     pub validation: Vec<GroupMetrics>,
     /// Evaluation-only sets, the Uzbek set by script and kind included.
@@ -429,16 +445,18 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
         .filter(|&w| w != weighting)
         .map(|w| (options.head, w, options.prefix))
         .collect();
-        for head in [HeadKind::Logistic, HeadKind::Mlp(32)] {
+        for head in [HeadKind::Logistic, HeadKind::Mlp(32), HeadKind::Mlp(8)] {
             if head != options.head {
                 variants.push((head, weighting, options.prefix));
             }
         }
-        let other = match options.prefix {
-            FeaturePrefix::Query => FeaturePrefix::Passage,
-            FeaturePrefix::Passage => FeaturePrefix::Query,
-        };
-        variants.push((options.head, weighting, other));
+        if options.ablate_prefix {
+            let other = match options.prefix {
+                FeaturePrefix::Query => FeaturePrefix::Passage,
+                FeaturePrefix::Passage => FeaturePrefix::Query,
+            };
+            variants.push((options.head, weighting, other));
+        }
         ablations.push(ablation(&main, options.head, weighting, options.prefix));
         let mut other_features = None;
         for (head, weighted, prefix) in variants {
@@ -490,6 +508,7 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
             })
             .collect(),
         dropped: data.dropped.clone(),
+        tuning: main.tuning.clone(),
         validation: main.validation.clone(),
         evaluation: main.evaluation.clone(),
         false_alarms: main.false_alarms.clone(),
@@ -515,7 +534,9 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
 
 fn ablation(run: &Run, head: HeadKind, weighting: Weighting, prefix: FeaturePrefix) -> Ablation {
     let wanted = |name: &str| {
-        name == "validation/ru"
+        name == "tuning/ru"
+            || name == "tuning/en"
+            || name == "validation/ru"
             || name == "validation/en"
             || name == "uz_eval"
             || name == "uz_eval/latn"
@@ -532,8 +553,9 @@ fn ablation(run: &Run, head: HeadKind, weighting: Weighting, prefix: FeaturePref
         ),
         threshold: run.thresholds.balanced,
         groups: run
-            .validation
+            .tuning
             .iter()
+            .chain(&run.validation)
             .chain(&run.evaluation)
             .chain(&run.false_alarms)
             .filter(|g| wanted(&g.name))
@@ -587,7 +609,7 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
                     id: p.id.clone(),
                     licence: p.licence.clone(),
                     used_for: match p.usage {
-                        Usage::Train => "train+validation".to_owned(),
+                        Usage::Train => "train+tuning+validation".to_owned(),
                         Usage::Evaluation => "evaluation".to_owned(),
                         Usage::FalseAlarms => "false alarms (clean by assumption)".to_owned(),
                     },
@@ -597,22 +619,28 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
                 })
                 .collect(),
             caps: format!(
-                "train <= {} rows per part (half toxic, half clean where possible), evaluated <= {} \
-                 rows per part (stratified); order sha256(\"bolajon/toxicity/sample/{}\" || 0 || key)",
-                options.caps.train_per_set, options.caps.evaluation_per_set, options.seed
+                "train <= {} rows per part (half toxic, half clean where possible), tuning and \
+                 validation <= {} rows per training part, evaluated <= {} rows per other part \
+                 (stratified; Uzbek sets whole); order sha256(\"bolajon/toxicity/sample/{}\" || 0 || key)",
+                options.caps.train_per_set,
+                options.caps.evaluation_per_set,
+                options.caps.evaluation_only_per_set,
+                options.seed
             ),
             split_rule: format!(
                 "key = normalised cleaned text (ParaDetox: the group's toxic original); \
-                 validation if u32(sha256(\"{SPLIT_SALT}\" || 0 || key)[0..4]) % 100 < {VALIDATION_PERCENT}; \
-                 a text keeps the side of its first occurrence"
+                 validation if u32(sha256(\"{SPLIT_SALT}\" || 0 || key)[0..4]) % 100 < {VALIDATION_PERCENT}, \
+                 else tuning if u32(sha256(\"{TUNE_SALT}\" || 0 || key)[0..4]) % 100 < {TUNE_PERCENT}, \
+                 else training; a text keeps the side of its first occurrence"
             ),
             licence_policy: policy,
             l2: run.l2,
             threshold_rules: format!(
                 "balanced: maximises the mean over languages (ru, en) of the macro-F1 on the pooled \
-                 validation splits of the training sets; \
+                 tuning splits of the training sets; \
                  high_precision: lowest threshold with precision >= {HIGH_PRECISION_TARGET} on the \
-                 pooled validation splits (never below balanced)"
+                 pooled tuning splits (never below balanced); L2 by tuning log-loss; the \
+                 validation splits are only measured"
             ),
         },
         metrics: report
@@ -659,6 +687,8 @@ struct Part {
 #[derive(Debug, Clone, Default)]
 struct PartSelection {
     train: Vec<usize>,
+    /// Held out of training to choose the L2 strength and the thresholds (training parts).
+    tune: Vec<usize>,
     evaluated: Vec<usize>,
 }
 
@@ -1076,12 +1106,15 @@ pub fn parse_uz_eval(content: &str) -> std::result::Result<Vec<UzEvalRow>, Strin
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Train,
+    Tune,
     Validation,
 }
 
 fn side_of(split_key: &str) -> Side {
     if hash32(SPLIT_SALT, split_key) % 100 < VALIDATION_PERCENT {
         Side::Validation
+    } else if hash32(TUNE_SALT, split_key) % 100 < TUNE_PERCENT {
+        Side::Tune
     } else {
         Side::Train
     }
@@ -1129,6 +1162,8 @@ fn select(data: &mut Data, options: &TrainOptions) {
     let mut claimed: HashSet<&str> = HashSet::new();
     let mut train_candidates: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
     let mut validation_candidates: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
+    let mut tune_candidates: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
+    let mut seen_in_tune: Vec<HashSet<&str>> = vec![HashSet::new(); parts.len()];
     let mut seen_in_part: Vec<HashSet<&str>> = vec![HashSet::new(); parts.len()];
     for (i, row) in rows.iter().enumerate() {
         if parts[row.part].usage != Usage::Train {
@@ -1147,6 +1182,15 @@ fn select(data: &mut Data, options: &TrainOptions) {
                 } else {
                     *dropped
                         .entry("duplicate text (training)".to_owned())
+                        .or_default() += 1;
+                }
+            }
+            Side::Tune => {
+                if seen_in_tune[row.part].insert(&row.key) {
+                    tune_candidates[row.part].push(i);
+                } else {
+                    *dropped
+                        .entry("duplicate text within a part (tuning)".to_owned())
                         .or_default() += 1;
                 }
             }
@@ -1169,6 +1213,14 @@ fn select(data: &mut Data, options: &TrainOptions) {
                 &train_candidates[p],
                 options.caps.train_per_set,
                 |i| rows[i].toxic,
+                |i| order(i, rows),
+            );
+            // Stratified like the validation splits: the thresholds are tuned on the natural
+            // mix of labels, not on the balanced training sample.
+            selection[p].tune = sample_stratified(
+                &tune_candidates[p],
+                options.caps.evaluation_per_set,
+                |i| format!("{}/{}", rows[i].toxic, rows[i].group),
                 |i| order(i, rows),
             );
         }
@@ -1213,6 +1265,8 @@ fn select(data: &mut Data, options: &TrainOptions) {
         // The Uzbek sets are short and the point of the Uzbek figures: used whole.
         let cap = if part.language == Language::Uz {
             usize::MAX
+        } else if part.usage != Usage::Train {
+            options.caps.evaluation_only_per_set
         } else {
             options.caps.evaluation_per_set
         };
@@ -1328,7 +1382,7 @@ impl Features<'_> {
         let mut texts: Vec<&str> = data
             .selection
             .iter()
-            .flat_map(|s| s.train.iter().chain(&s.evaluated))
+            .flat_map(|s| s.train.iter().chain(&s.tune).chain(&s.evaluated))
             .map(|&i| data.rows[i].text.as_str())
             .collect();
         texts.sort_unstable();
@@ -1392,6 +1446,7 @@ struct Run {
     l2: f64,
     iterations: usize,
     thresholds: Thresholds,
+    tuning: Vec<GroupMetrics>,
     validation: Vec<GroupMetrics>,
     evaluation: Vec<GroupMetrics>,
     false_alarms: Vec<GroupMetrics>,
@@ -1449,9 +1504,29 @@ fn fit_and_measure(
         }
     };
 
-    // L2 on an inner fold.
-    let in_tune = |i: usize| hash32("bolajon/toxicity/tune", &data.rows[i].key).is_multiple_of(10);
-    let (tune, fit_rows): (Vec<usize>, Vec<usize>) = train.iter().partition(|&&i| in_tune(i));
+    // The tuning splits of the training parts, pooled per language with each text once (the
+    // parts of ru_toxic_mixed share texts with the other Russian sets): they choose the L2
+    // strength and the thresholds, so the validation figures are measured on texts nothing
+    // was tuned on.
+    let mut tune_by_language: BTreeMap<Language, Vec<usize>> = BTreeMap::new();
+    let mut pooled_tune: HashSet<&str> = HashSet::new();
+    for (p, part) in data.parts.iter().enumerate() {
+        if part.usage == Usage::Train {
+            tune_by_language.entry(part.language).or_default().extend(
+                data.selection[p]
+                    .tune
+                    .iter()
+                    .copied()
+                    .filter(|&i| pooled_tune.insert(data.rows[i].key.as_str())),
+            );
+        }
+    }
+    let tune: Vec<usize> = tune_by_language.values().flatten().copied().collect();
+    if tune.is_empty() {
+        return Err(Error::InvalidInput(
+            "no tuning rows were selected".to_owned(),
+        ));
+    }
     let options_for = |l2: f64| match head {
         HeadKind::Logistic => FitOptions::logistic(l2),
         HeadKind::Mlp(hidden) => FitOptions::mlp(hidden, l2, seed),
@@ -1471,32 +1546,31 @@ fn fit_and_measure(
         HeadKind::Logistic => &L2_GRID,
         HeadKind::Mlp(_) => &L2_GRID[1..3],
     };
-    let (fit_x, fit_y, fit_w) = gather(&fit_rows)?;
-    let (tune_x, tune_y, tune_w) = gather(&tune)?;
-    let mut best = (f64::INFINITY, grid[0]);
+    let (fit_x, fit_y, fit_w) = gather(&train)?;
+    let (tune_x, tune_y, _) = gather(&tune)?;
+    // L2: the lowest tuning log-loss (every tuning text counts once).
+    let mut best: Option<(f64, f64, super::fit::FitOutcome)> = None;
     for &l2 in grid {
         let outcome = fit(&fit_x, &fit_y, &fit_w, &options_for(l2))?;
         let mut loss = 0f64;
-        let mut total = 0f64;
-        for ((x, &y), &w) in tune_x.iter().zip(&tune_y).zip(&tune_w) {
+        for (x, &y) in tune_x.iter().zip(&tune_y) {
             let p = f64::from(outcome.weights.probability(x)).clamp(1e-7, 1.0 - 1e-7);
-            loss -= w * if y { p.ln() } else { (1.0 - p).ln() };
-            total += w;
+            loss -= if y { p.ln() } else { (1.0 - p).ln() };
         }
-        let loss = loss / total.max(1e-12);
+        let loss = loss / tune_x.len().max(1) as f64;
         progress(&format!(
-            "{head}: l2 {l2:e}: tune-fold log-loss {loss:.4} ({} steps)",
+            "{head}: l2 {l2:e}: tuning log-loss {loss:.4} ({} steps)",
             outcome.iterations
         ));
-        if loss < best.0 {
-            best = (loss, l2);
+        if best.as_ref().is_none_or(|(b, _, _)| loss < *b) {
+            best = Some((loss, l2, outcome));
         }
     }
-    let l2 = best.1;
-    let (all_x, all_y, all_w) = gather(&train)?;
-    let outcome = fit(&all_x, &all_y, &all_w, &options_for(l2))?;
+    let Some((_, l2, outcome)) = best else {
+        return Err(Error::InvalidInput("an empty L2 grid".to_owned()));
+    };
     progress(&format!(
-        "{head}: final fit, l2 {l2:e}, {} steps, loss {:.4}, max gradient {:.2e}",
+        "{head}: kept l2 {l2:e}, {} steps, loss {:.4}, max gradient {:.2e}",
         outcome.iterations, outcome.loss, outcome.gradient_max
     ));
     // Stored with 4 significant digits; everything below measures the stored weights.
@@ -1518,8 +1592,7 @@ fn fit_and_measure(
         )
     };
 
-    // The validation splits of the training parts, pooled per language with each text once
-    // (the parts of ru_toxic_mixed share texts with the other Russian sets).
+    // The validation splits of the training parts, pooled per language with each text once.
     let mut by_language: BTreeMap<Language, Vec<usize>> = BTreeMap::new();
     let mut pooled: HashSet<&str> = HashSet::new();
     for (p, part) in data.parts.iter().enumerate() {
@@ -1533,15 +1606,29 @@ fn fit_and_measure(
             );
         }
     }
-    let languages: Vec<(Vec<f32>, Vec<bool>)> = by_language
+    let all: Vec<usize> = by_language.values().flatten().copied().collect();
+
+    // Thresholds, on the tuning splits only.
+    let tune_scores: HashMap<usize, f32> = tune
+        .iter()
+        .map(|&i| Ok((i, weights.probability(vector(i)?))))
+        .collect::<Result<_>>()?;
+    let tune_group = |rows: &[usize]| -> (Vec<f32>, Vec<bool>) {
+        (
+            rows.iter()
+                .map(|i| tune_scores.get(i).copied().unwrap_or(0.0))
+                .collect(),
+            rows.iter().map(|&i| data.rows[i].toxic).collect(),
+        )
+    };
+    let languages: Vec<(Vec<f32>, Vec<bool>)> = tune_by_language
         .values()
-        .map(|rows| group(rows))
+        .map(|rows| tune_group(rows))
         .filter(|(_, labels)| labels.iter().any(|&l| l) && labels.iter().any(|&l| !l))
         .collect();
-    let all: Vec<usize> = by_language.values().flatten().copied().collect();
-    let (pooled_scores, pooled_labels) = group(&all);
+    let (pooled_scores, pooled_labels) = tune_group(&tune);
 
-    // Balanced: the best mean over languages of the pooled macro-F1.
+    // Balanced: the best mean over languages of the pooled tuning macro-F1.
     let candidates = candidate_thresholds(&pooled_scores);
     let mut balanced = (f64::NEG_INFINITY, 0.5f32);
     for &t in &candidates {
@@ -1555,7 +1642,7 @@ fn fit_and_measure(
         }
     }
     // High precision: the lowest threshold (not below the balanced one) reaching the target
-    // precision on all validation texts; the most precise one if none does.
+    // precision on all tuning texts; the most precise one if none does.
     let mut high_precision = None;
     let mut most_precise = (f64::NEG_INFINITY, balanced.1);
     for &t in &candidates {
@@ -1577,10 +1664,17 @@ fn fit_and_measure(
         high_precision: clamp(high_precision.unwrap_or(most_precise.1)),
     };
     progress(&format!(
-        "{head}: thresholds balanced {:.4} (mean validation macro-F1 over languages {:.4}), \
+        "{head}: thresholds balanced {:.4} (mean tuning macro-F1 over languages {:.4}), \
          high precision {:.4}",
         thresholds.balanced, balanced.0, thresholds.high_precision
     ));
+    let tuning: Vec<GroupMetrics> = tune_by_language
+        .iter()
+        .map(|(language, rows)| {
+            let (s, l) = tune_group(rows);
+            GroupMetrics::new(format!("tuning/{language}"), &s, &l, thresholds)
+        })
+        .collect();
 
     // Measurements.
     let measure = |name: String, rows: &[usize]| {
@@ -1650,6 +1744,7 @@ fn fit_and_measure(
         l2,
         iterations: outcome.iterations,
         thresholds,
+        tuning,
         validation,
         evaluation,
         false_alarms,
@@ -1711,27 +1806,32 @@ impl std::fmt::Display for TrainReport {
         )?;
         writeln!(
             out,
-            "- Head: {}, L2 {:e} (chosen on an inner 10% fold), {} Adam steps, seed {}",
+            "- Head: {}, L2 {:e} (lowest log-loss on the tuning split), {} Adam steps, seed {}",
             self.head, self.l2, self.iterations, self.seed
         )?;
         writeln!(
             out,
-            "- Thresholds: **balanced {:.4}** (max mean over ru and en of the pooled validation \
-             macro-F1), **high precision {:.4}** (lowest with pooled validation precision ≥ {})",
+            "- Thresholds: **balanced {:.4}** (max mean over ru and en of the pooled tuning \
+             macro-F1), **high precision {:.4}** (lowest with pooled tuning precision ≥ {}); \
+             nothing is tuned on the validation split",
             self.thresholds.balanced, self.thresholds.high_precision, HIGH_PRECISION_TARGET
         )?;
         writeln!(
             out,
             "- Caps: ≤ {} training rows per part (half toxic, half clean where possible), ≤ {} \
-             validation/evaluation rows per part (stratified by label and sentiment/polarity); \
-             the Uzbek sets are used whole",
-            self.caps.train_per_set, self.caps.evaluation_per_set
+             tuning and ≤ {1} validation rows per training part, ≤ {} rows per evaluation-only \
+             part (stratified by label and sentiment/polarity); the Uzbek sets are used whole",
+            self.caps.train_per_set,
+            self.caps.evaluation_per_set,
+            self.caps.evaluation_only_per_set
         )?;
         writeln!(
             out,
             "- Split: key = normalised cleaned text (ParaDetox: the group's toxic original); \
-             validation if `u32(sha256(\"{SPLIT_SALT}\" ‖ 0 ‖ key)[0..4]) % 100 < {VALIDATION_PERCENT}`; \
-             identical texts keep their first occurrence's side; training de-duplicated across sets"
+             validation if `u32(sha256(\"{SPLIT_SALT}\" ‖ 0 ‖ key)[0..4]) % 100 < {VALIDATION_PERCENT}`, \
+             else tuning if `u32(sha256(\"{TUNE_SALT}\" ‖ 0 ‖ key)[0..4]) % 100 < {TUNE_PERCENT}`, \
+             else training; identical texts keep their first occurrence's side; training \
+             de-duplicated across sets"
         )?;
         writeln!(
             out,
@@ -1764,6 +1864,12 @@ impl std::fmt::Display for TrainReport {
              `@hp` at the high-precision one.\n"
         )?;
         metrics_table(&mut out, &self.validation)?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "## Tuning split (chose L2 and the thresholds; not a test figure)\n"
+        )?;
+        metrics_table(&mut out, &self.tuning)?;
         writeln!(out)?;
         writeln!(
             out,
@@ -1820,9 +1926,11 @@ impl std::fmt::Display for TrainReport {
         if !self.ablations.is_empty() {
             writeln!(
                 out,
-                "## Ablations (same data; each at its own balanced threshold)\n"
+                "## Ablations (same data; each at its own balanced threshold, chosen on the tuning split)\n"
             )?;
             let columns = [
+                "tuning/ru",
+                "tuning/en",
                 "validation/ru",
                 "validation/en",
                 "ru_toxic_mixed/kaggle_2ch_pikabu_or_ok_mlcup",

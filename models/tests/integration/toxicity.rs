@@ -25,25 +25,33 @@ fn repo_root() -> PathBuf {
 }
 
 /// Trains the head on the shared datasets and rewrites `models/data/toxicity_head.json` and
-/// `.md`. Not a check: a job run on demand (12 to 14 minutes the first time on two cores, then
+/// `.md`. Not a check: a job run on demand (20 to 30 minutes the first time on two cores, then
 /// seconds from the embedding cache):
 ///
 /// ```sh
 /// cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact --nocapture
 /// ```
 ///
-/// `BOLAJON_TOXICITY_ABLATIONS=1` also measures the other prefix, an MLP and no class
-/// weighting (embeds every text a second time on the first run).
+/// `BOLAJON_TOXICITY_ABLATIONS=1` also measures MLPs and other class weightings;
+/// `BOLAJON_TOXICITY_ABLATE_PREFIX=1` with it also the other prefix (embeds every text a second
+/// time on the first run).
 #[test]
 #[ignore = "the training job, run on demand; it rewrites models/data/toxicity_head.json"]
 fn train_toxicity_head() {
     let _ = crate::e5();
     let mut options = TrainOptions::new(&repo_root(), &crate::cache_dir());
-    options.ablations = std::env::var_os("BOLAJON_TOXICITY_ABLATIONS").is_some_and(|v| v == "1");
+    let flag = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
+    options.ablations = flag("BOLAJON_TOXICITY_ABLATIONS");
+    options.ablate_prefix = flag("BOLAJON_TOXICITY_ABLATE_PREFIX");
     options.command = format!(
-        "{}cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact --nocapture",
+        "{}{}cargo test --release -p models --test integration toxicity::train_toxicity_head -- --ignored --exact --nocapture",
         if options.ablations {
             "BOLAJON_TOXICITY_ABLATIONS=1 "
+        } else {
+            ""
+        },
+        if options.ablate_prefix {
+            "BOLAJON_TOXICITY_ABLATE_PREFIX=1 "
         } else {
             ""
         }
@@ -84,11 +92,12 @@ fn the_committed_head_loads_and_records_how_it_was_made() {
             "{evaluation_only} was trained on"
         );
     }
-    // Floors just under the figures the committed head measured (models/data/toxicity_head.md):
-    // a retrained head must not be worse. The issue's target (macro-F1 0.85 on both) is met on
-    // English (0.864) but not yet on Russian (0.843, held down by the political VK comments
-    // at 0.712; RuParaDetox alone is 0.859).
-    for (language, floor) in [("validation/ru", 0.84), ("validation/en", 0.86)] {
+    // Floors just under the figures the committed head measured (models/data/toxicity_head.md),
+    // with L2 and thresholds chosen on the tuning split, so the validation figures are not
+    // tuned on: a retrained head must not be worse. The issue's target (macro-F1 0.85 on both)
+    // is met on English (0.882) but not yet on Russian (0.834; 0.843 before was measured at a
+    // threshold chosen on the validation split itself).
+    for (language, floor) in [("validation/ru", 0.83), ("validation/en", 0.88)] {
         let metric = file.metrics.iter().find(|m| m.group == language).unwrap();
         assert!(metric.macro_f1 >= floor, "{metric:?}");
     }
