@@ -9,6 +9,7 @@
 //! review, never to automatic approval.
 
 use models::manifest::{self, ModelSpec};
+use models::toxicity::{ToxicityClassifier, ToxicityHead};
 use models::{E5Embedder, Embedder};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -86,6 +87,8 @@ pub struct ModelHealth {
 #[derive(Default)]
 struct Loaded {
     embedder: Option<Arc<dyn Embedder>>,
+    /// The text-toxicity classifier (the bundled head over the loaded e5 embedder).
+    toxicity: Option<Arc<ToxicityClassifier>>,
     health: Vec<ModelHealth>,
 }
 
@@ -123,6 +126,7 @@ impl ModelHub {
         Self {
             loaded: RwLock::new(Loaded {
                 embedder: None,
+                toxicity: None,
                 health,
             }),
         }
@@ -145,6 +149,33 @@ impl ModelHub {
     /// Returns the text embedder, when one is loaded.
     pub fn embedder(&self) -> Option<Arc<dyn Embedder>> {
         self.read(|loaded| loaded.embedder.clone())
+    }
+
+    /// Returns the text-toxicity classifier, when its embedder is loaded. Listing screening
+    /// holds listings for a person (`model_unavailable`) while it is `None`.
+    pub fn toxicity(&self) -> Option<Arc<ToxicityClassifier>> {
+        self.read(|loaded| loaded.toxicity.clone())
+    }
+
+    /// Serves `e5` as the text embedder and, with the bundled head, the toxicity classifier
+    /// (tests and tools that load the model themselves).
+    pub fn serve_e5(&self, e5: Arc<E5Embedder>) -> models::Result<()> {
+        let toxicity = Arc::new(ToxicityClassifier::new(
+            e5.clone(),
+            ToxicityHead::bundled()?,
+        )?);
+        let embedder: Arc<dyn Embedder> = e5;
+        self.update(|loaded| {
+            loaded.embedder = Some(embedder);
+            loaded.toxicity = Some(toxicity);
+            set_state(
+                &mut loaded.health,
+                manifest::MULTILINGUAL_E5_SMALL.name,
+                ModelState::Ready,
+                None,
+            );
+        });
+        Ok(())
     }
 
     /// Returns the state of every model the service uses.
@@ -244,11 +275,13 @@ impl ModelHub {
                     seconds = started.elapsed().as_secs_f64(),
                     "loaded the text embedder"
                 );
-                let embedder: Arc<dyn Embedder> = Arc::new(embedder);
-                self.update(|loaded| {
-                    loaded.embedder = Some(embedder);
-                    set_state(&mut loaded.health, name, ModelState::Ready, None);
-                });
+                let e5 = Arc::new(embedder);
+                if let Err(error) = self.serve_e5(e5.clone()) {
+                    // The embedder still serves search; listings stay held for a person.
+                    tracing::warn!(%error, "loading the toxicity head failed: {error}");
+                    let embedder: Arc<dyn Embedder> = e5;
+                    self.serve_embedder(embedder);
+                }
             }
             Err(error) => {
                 tracing::warn!(model = name, %error, "loading the text embedder failed: {error}");

@@ -29,6 +29,17 @@ use utoipa::OpenApi;
         crate::routes::auth::record_consent,
         crate::routes::auth::set_pin,
         crate::routes::auth::verify_pin,
+        crate::routes::seller::create_product,
+        crate::routes::seller::list_products,
+        crate::routes::seller::product,
+        crate::routes::seller::update_product,
+        crate::routes::seller::delete_product,
+        crate::routes::seller::appeal,
+        crate::routes::moderation::queue,
+        crate::routes::moderation::item,
+        crate::routes::moderation::assign,
+        crate::routes::moderation::decide,
+        crate::routes::moderation::bulk_decide,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -37,6 +48,8 @@ use utoipa::OpenApi;
         (name = "ops", description = "Operations"),
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
+        (name = "seller", description = "A seller's own listings, screened and moderated on every change"),
+        (name = "moderation", description = "The moderation queue: filter, review, assign, decide"),
     )
 )]
 pub struct ApiDoc;

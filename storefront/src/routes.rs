@@ -5,9 +5,11 @@ pub mod auth;
 pub mod categories;
 pub mod health;
 pub mod media;
+pub mod moderation;
 pub mod pages;
 pub mod products;
 pub mod search;
+pub mod seller;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -28,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .merge(media::router())
+        .merge(seller::router())
+        .merge(moderation::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -46,6 +46,10 @@ pub const ADULTS: &[Role] = &[Role::Parent, Role::Seller, Role::Moderator, Role:
 pub const PARENTS: &[Role] = &[Role::Parent];
 /// Admins only.
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Sellers only (their own shop's resources).
+pub const SELLERS: &[Role] = &[Role::Seller];
+/// Moderators and admins.
+pub const MODERATORS: &[Role] = &[Role::Moderator, Role::Admin];
 
 const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
     RoutePolicy {
@@ -100,6 +104,19 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/family/children/{id}/consent", PARENTS),
     roles("PUT", "/api/v1/family/pin", PARENTS),
     roles("POST", "/api/v1/family/pin/verify", PARENTS),
+    // Seller listings (each seller sees only their own products).
+    roles("GET", "/api/v1/seller/products", SELLERS),
+    roles("POST", "/api/v1/seller/products", SELLERS),
+    roles("GET", "/api/v1/seller/products/{id}", SELLERS),
+    roles("PUT", "/api/v1/seller/products/{id}", SELLERS),
+    roles("DELETE", "/api/v1/seller/products/{id}", SELLERS),
+    roles("POST", "/api/v1/seller/products/{id}/appeal", SELLERS),
+    // The moderation queue.
+    roles("GET", "/api/v1/moderation/queue", MODERATORS),
+    roles("GET", "/api/v1/moderation/items/{id}", MODERATORS),
+    roles("POST", "/api/v1/moderation/items/{id}/assign", MODERATORS),
+    roles("POST", "/api/v1/moderation/items/{id}/decision", MODERATORS),
+    roles("POST", "/api/v1/moderation/decisions", MODERATORS),
 ];
 
 /// Returns the entry of a route.

@@ -1115,6 +1115,17 @@ GET /api/v1/family/children/{id}: parent
 POST /api/v1/family/children/{id}/consent: parent
 PUT /api/v1/family/pin: parent
 POST /api/v1/family/pin/verify: parent
+GET /api/v1/seller/products: seller
+POST /api/v1/seller/products: seller
+GET /api/v1/seller/products/{id}: seller
+PUT /api/v1/seller/products/{id}: seller
+DELETE /api/v1/seller/products/{id}: seller
+POST /api/v1/seller/products/{id}/appeal: seller
+GET /api/v1/moderation/queue: moderator admin
+GET /api/v1/moderation/items/{id}: moderator admin
+POST /api/v1/moderation/items/{id}/assign: moderator admin
+POST /api/v1/moderation/items/{id}/decision: moderator admin
+POST /api/v1/moderation/decisions: moderator admin
 ";
 
 #[test]

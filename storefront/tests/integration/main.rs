@@ -5,6 +5,8 @@
 mod api;
 mod auth;
 mod family;
+mod listings;
+mod moderation_queue;
 mod outbox;
 mod safety;
 mod store;

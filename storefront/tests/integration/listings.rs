@@ -1,0 +1,576 @@
+//! Seller listings over HTTP (issue 5 item 2, issue 7 item 8): create and edit with
+//! validation, screening on every change, "graceful absence" of the models (issue 3: a listing
+//! the rules approve is held for a person when the classifier is not loaded), ownership, and
+//! the bad-input table. Runs on SQLite and PostgreSQL.
+
+use crate::auth::{AuthApp, Reply, auth_app, call, user_with_role};
+use crate::backend_tests;
+use crate::support::{TestDb, get_json, hit_ids, small_catalog};
+use axum::http::Method;
+use serde_json::{Value, json};
+use storefront::auth::Role;
+use storefront::db::accounts::UserId;
+
+/// A seeded, indexed marketplace with two sellers (each linked to a shop), a moderator, an
+/// admin and a parent, all signed in.
+pub struct Market {
+    pub app: AuthApp,
+    pub seller_a: String,
+    pub shop_a: i64,
+    pub seller_b: String,
+    pub shop_b: i64,
+    pub moderator: String,
+    pub moderator_id: UserId,
+    pub admin: String,
+    pub parent: String,
+}
+
+pub async fn market(test: TestDb) -> Market {
+    storefront::seed::seed_catalog(&test.db, &small_catalog())
+        .await
+        .unwrap();
+    let app = auth_app(test).await;
+    storefront::indexing::catch_up(&app.state.0, true)
+        .await
+        .unwrap();
+    let shops = app.test.db.sellers().await.unwrap();
+    let (shop_a, shop_b) = (shops[0].id, shops[1].id);
+    let (a, seller_a) = user_with_role(&app, Role::Seller).await;
+    app.test.db.set_user_seller(a, Some(shop_a)).await.unwrap();
+    let (b, seller_b) = user_with_role(&app, Role::Seller).await;
+    app.test.db.set_user_seller(b, Some(shop_b)).await.unwrap();
+    let (moderator_id, moderator) = user_with_role(&app, Role::Moderator).await;
+    let (_, admin) = user_with_role(&app, Role::Admin).await;
+    let (_, parent) = user_with_role(&app, Role::Parent).await;
+    Market {
+        app,
+        seller_a,
+        shop_a,
+        seller_b,
+        shop_b,
+        moderator,
+        moderator_id,
+        admin,
+        parent,
+    }
+}
+
+impl Market {
+    pub fn category(&self, slug: &str) -> i64 {
+        self.app
+            .state
+            .0
+            .catalog()
+            .taxonomy
+            .by_slug(slug)
+            .unwrap_or_else(|| panic!("no category {slug}"))
+            .id as i64
+    }
+
+    /// Creates a listing as `token`; returns the reply.
+    pub async fn create(&self, token: &str, body: &Value) -> Reply {
+        call(Method::POST, "/api/v1/seller/products")
+            .bearer(token)
+            .json(body.clone())
+            .send(&self.app)
+            .await
+    }
+
+    /// Creates a listing as seller A and returns its id (asserting 201).
+    pub async fn create_a(&self, body: &Value) -> i64 {
+        let reply = self.create(&self.seller_a, body).await;
+        reply.expect(201)["id"].as_i64().unwrap()
+    }
+
+    pub async fn search(&self, q: &str) -> Vec<u64> {
+        let (status, body) = get_json(
+            &self.app.state,
+            &format!("/api/v1/search?q={q}&age_months=60&mode=lexical"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        hit_ids(&body)
+    }
+}
+
+/// A clean listing (a picture book for ages 3 to 8) whose titles carry the made-up word `word`
+/// so searches find only it.
+pub fn clean_listing(category_id: i64, word: &str, sku: &str) -> Value {
+    json!({
+        "title": {
+            "uz": format!("{word} rangli rasmli kitob"),
+            "ru": format!("{word} книжка с картинками"),
+        },
+        "description": {
+            "uz": "Qalin karton sahifalar, yorqin rasmlar va qisqa she'rlar. Bolalar bilan birga o'qish uchun.",
+            "ru": "Плотные картонные страницы, яркие картинки и короткие стихи для совместного чтения.",
+        },
+        "category_id": category_id,
+        "age_min_months": 36,
+        "age_max_months": 72,
+        "variants": [
+            { "sku": sku, "price_tiyin": 4_500_000, "stock": 12 }
+        ],
+    })
+}
+
+/// An unsafe listing: a vape advertised to teenagers.
+pub fn vape_listing(category_id: i64, sku: &str) -> Value {
+    json!({
+        "title": { "ru": "Электронная сигарета вейп с жидкостью", "en": "Vape pen with e-liquid" },
+        "description": { "ru": "Одноразовый вейп, 1500 затяжек, никотин 20 мг. Подарок подростку." },
+        "category_id": category_id,
+        "age_min_months": 144,
+        "age_max_months": 216,
+        "variants": [ { "sku": sku, "price_tiyin": 12_000_000, "stock": 3 } ],
+    })
+}
+
+fn reason_codes(listing: &Value) -> Vec<String> {
+    listing["moderation"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|reason| reason["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+backend_tests!(
+    issue_3_without_models_a_clean_listing_goes_to_review_not_approval,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        assert!(
+            market.app.state.0.models.toxicity().is_none(),
+            "this test is about an app without models"
+        );
+        let books = market.category("books-3-6");
+        let body = clean_listing(books, "Qorbilak", "QORBILAK-1");
+        // The premise: the rules alone approve this listing.
+        let rules_only = moderation::screen_listing(&moderation::ListingInput {
+            texts: vec![
+                body["title"]["uz"].as_str().unwrap(),
+                body["title"]["ru"].as_str().unwrap(),
+                body["description"]["uz"].as_str().unwrap(),
+                body["description"]["ru"].as_str().unwrap(),
+            ],
+            category_slug: "books-3-6",
+            age_min_months: 36,
+            age_max_months: 72,
+            classifiers: Vec::new(),
+        });
+        assert_eq!(
+            rules_only.decision,
+            moderation::Decision::Approve,
+            "{rules_only:?}"
+        );
+
+        let created = market.create(&market.seller_a, &body).await;
+        let listing = created.expect(201);
+        assert_eq!(listing["seller_id"], market.shop_a);
+        assert_eq!(listing["status"], "pending", "{listing}");
+        assert_eq!(listing["moderation"]["state"], "flagged", "{listing}");
+        assert_eq!(reason_codes(listing), ["model_unavailable"]);
+        assert!(
+            listing["moderation"]["screened_by"]
+                .as_str()
+                .unwrap()
+                .contains("text toxicity unavailable")
+        );
+        let id = listing["id"].as_i64().unwrap();
+
+        // Not searchable, not viewable.
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(!market.search("qorbilak").await.contains(&(id as u64)));
+        let (status, _) = get_json(&market.app.state, &format!("/api/v1/products/{id}")).await;
+        assert_eq!(status, 404);
+
+        // It waits in the moderators' queue under that reason.
+        let queue = call(
+            Method::GET,
+            "/api/v1/moderation/queue?reason=model_unavailable",
+        )
+        .bearer(&market.moderator)
+        .send(&market.app)
+        .await;
+        let ids: Vec<i64> = queue.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["product_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [id]);
+    }
+);
+
+backend_tests!(
+    screening_rejects_an_unsafe_listing_and_keeps_it_out_of_search,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        let toys = market.category("dolls");
+        let created = market
+            .create(&market.seller_a, &vape_listing(toys, "VAPE-1"))
+            .await;
+        let listing = created.expect(201);
+        assert_eq!(listing["moderation"]["state"], "rejected", "{listing}");
+        assert_eq!(listing["status"], "rejected");
+        assert!(
+            reason_codes(listing)
+                .iter()
+                .any(|code| code.contains("tobacco")),
+            "{listing}"
+        );
+        assert!(listing["moderation"]["top_score"].as_f64().unwrap() >= 0.8);
+        let id = listing["id"].as_i64().unwrap();
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(!market.search("vape").await.contains(&(id as u64)));
+        assert!(!market.search("вейп").await.contains(&(id as u64)));
+        // The screening's decision is on record, by the rules and model versions.
+        let history = market.app.test.db.moderation_history(id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].action, "screen");
+        assert_eq!(history[0].to_state, "rejected");
+        assert!(history[0].actor_user_id.is_none());
+        assert!(
+            history[0]
+                .actor_model
+                .as_deref()
+                .unwrap()
+                .starts_with("moderation-rules")
+        );
+        assert!(history[0].scores.contains("tobacco"));
+    }
+);
+
+backend_tests!(
+    sellers_see_and_edit_only_their_own_products,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        let books = market.category("books-3-6");
+        let id = market
+            .create_a(&clean_listing(books, "Tovushak", "TOVUSHAK-1"))
+            .await;
+        let uri = format!("/api/v1/seller/products/{id}");
+        // The owner sees it, with its moderation.
+        let own = call(Method::GET, &uri)
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await;
+        assert_eq!(own.expect(200)["moderation"]["revision"], 1);
+        let list = call(Method::GET, "/api/v1/seller/products")
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await;
+        assert_eq!(list.expect(200)["products"][0]["id"], id);
+
+        // Seller B: not found on every route, and not in B's list.
+        let edit = clean_listing(books, "Tovushak", "TOVUSHAK-B");
+        for reply in [
+            call(Method::GET, &uri)
+                .bearer(&market.seller_b)
+                .send(&market.app)
+                .await,
+            call(Method::PUT, &uri)
+                .bearer(&market.seller_b)
+                .json(edit.clone())
+                .send(&market.app)
+                .await,
+            call(Method::DELETE, &uri)
+                .bearer(&market.seller_b)
+                .send(&market.app)
+                .await,
+            call(Method::POST, &format!("{uri}/appeal"))
+                .bearer(&market.seller_b)
+                .json(json!({ "message": "please" }))
+                .send(&market.app)
+                .await,
+        ] {
+            reply.expect_error(404, "product_not_found");
+        }
+        let list_b = call(Method::GET, "/api/v1/seller/products")
+            .bearer(&market.seller_b)
+            .send(&market.app)
+            .await;
+        assert_eq!(list_b.expect(200)["products"], json!([]));
+        // A seeded product of shop A is not B's either.
+        let seeded: i64 = market
+            .app
+            .test
+            .db
+            .product_records(&(1..=300).collect::<Vec<_>>())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|record| record.product.seller_id == market.shop_a)
+            .unwrap()
+            .product
+            .id;
+        call(Method::GET, &format!("/api/v1/seller/products/{seeded}"))
+            .bearer(&market.seller_b)
+            .send(&market.app)
+            .await
+            .expect_error(404, "product_not_found");
+        // The product is untouched by B's attempts.
+        let after = call(Method::GET, &uri)
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await;
+        assert_eq!(after.expect(200)["moderation"]["revision"], 1);
+        assert_eq!(after.body["variants"][0]["sku"], "TOVUSHAK-1");
+
+        // Other roles, guests, and a seller without a shop.
+        call(Method::GET, &uri)
+            .bearer(&market.parent)
+            .send(&market.app)
+            .await
+            .expect_error(403, "forbidden");
+        call(Method::GET, &uri)
+            .bearer(&market.moderator)
+            .send(&market.app)
+            .await
+            .expect_error(403, "forbidden");
+        call(Method::GET, &uri)
+            .send(&market.app)
+            .await
+            .expect_error(401, "unauthenticated");
+        let (_, shopless) = user_with_role(&market.app, Role::Seller).await;
+        call(Method::POST, "/api/v1/seller/products")
+            .bearer(&shopless)
+            .json(clean_listing(books, "Tovushak", "TOVUSHAK-2"))
+            .send(&market.app)
+            .await
+            .expect_error(403, "seller_profile_required");
+
+        // The owner edits (revision 2) and deletes it.
+        let edited = call(Method::PUT, &uri)
+            .bearer(&market.seller_a)
+            .json(clean_listing(books, "Tovushak", "TOVUSHAK-3"))
+            .send(&market.app)
+            .await;
+        let edited = edited.expect(200);
+        assert_eq!(edited["moderation"]["revision"], 2);
+        assert_eq!(edited["variants"][0]["sku"], "TOVUSHAK-3");
+        assert_eq!(edited["variants"].as_array().unwrap().len(), 1);
+        call(Method::DELETE, &uri)
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await
+            .expect(204);
+        call(Method::GET, &uri)
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await
+            .expect_error(404, "product_not_found");
+    }
+);
+
+backend_tests!(
+    bad_listing_input_is_a_clear_4xx_never_a_5xx,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        let books = market.category("books-3-6");
+        let root = market.category("toys");
+        let good = clean_listing(books, "Yaxshilak", "GOOD-1");
+        let with = |path: &[&str], value: Value| {
+            let mut body = good.clone();
+            let mut target = &mut body;
+            for key in &path[..path.len() - 1] {
+                target = &mut target[*key];
+            }
+            target[path[path.len() - 1]] = value;
+            body
+        };
+        let variant = |fields: Value| {
+            let mut base = json!({ "sku": "V-1", "price_tiyin": 100, "stock": 1 });
+            for (key, value) in fields.as_object().unwrap() {
+                base[key] = value.clone();
+            }
+            with(&["variants"], json!([base]))
+        };
+        let seeded_sku = market
+            .app
+            .test
+            .db
+            .product_record(1)
+            .await
+            .unwrap()
+            .unwrap()
+            .variants[0]
+            .sku
+            .clone();
+        let cases: Vec<(Value, u16, &str)> = vec![
+            (json!({}), 400, "invalid_json"),
+            (json!([1, 2]), 400, "invalid_json"),
+            (with(&["title"], json!({})), 400, "missing_title"),
+            (
+                with(&["title"], json!({ "uz": "   " })),
+                400,
+                "invalid_title",
+            ),
+            (with(&["title"], json!({ "uz": "a" })), 400, "invalid_title"),
+            (
+                with(&["title"], json!({ "ru": "я".repeat(201) })),
+                400,
+                "invalid_title",
+            ),
+            (
+                with(&["title"], json!({ "en": "Bell\u{0007}" })),
+                400,
+                "invalid_title",
+            ),
+            (
+                with(&["title"], json!({ "fr": "Livre" })),
+                400,
+                "invalid_json",
+            ),
+            (with(&["title", "uz"], json!(42)), 400, "invalid_json"),
+            (
+                with(&["description"], json!({ "en": "x".repeat(5_001) })),
+                400,
+                "invalid_description",
+            ),
+            (
+                with(&["category_id"], json!(999_999)),
+                400,
+                "unknown_category",
+            ),
+            (with(&["category_id"], json!(-1)), 400, "unknown_category"),
+            (with(&["category_id"], json!("books")), 400, "invalid_json"),
+            (
+                with(&["category_id"], json!(root)),
+                400,
+                "not_leaf_category",
+            ),
+            (with(&["brand_id"], json!(999_999)), 400, "unknown_brand"),
+            (
+                with(&["age_min_months"], json!(-1)),
+                400,
+                "invalid_age_range",
+            ),
+            (
+                with(&["age_max_months"], json!(217)),
+                400,
+                "invalid_age_range",
+            ),
+            (
+                with(&["age_min_months"], json!(100)),
+                400,
+                "invalid_age_range",
+            ),
+            (with(&["age_min_months"], json!(1.5)), 400, "invalid_json"),
+            (with(&["variants"], json!([])), 400, "invalid_variants"),
+            (
+                with(
+                    &["variants"],
+                    json!((0..51)
+                        .map(|i| json!({ "sku": format!("S-{i}"), "price_tiyin": 100, "stock": 1 }))
+                        .collect::<Vec<_>>()),
+                ),
+                400,
+                "invalid_variants",
+            ),
+            (variant(json!({ "sku": "" })), 400, "invalid_sku"),
+            (variant(json!({ "sku": "has space" })), 400, "invalid_sku"),
+            (variant(json!({ "price_tiyin": 0 })), 400, "invalid_price"),
+            (
+                variant(json!({ "price_tiyin": -500 })),
+                400,
+                "invalid_price",
+            ),
+            (
+                variant(json!({ "price_tiyin": 1_000_000_000_001_i64 })),
+                400,
+                "invalid_price",
+            ),
+            (variant(json!({ "price_tiyin": 1e30 })), 400, "invalid_json"),
+            (
+                variant(json!({ "price_tiyin": "100" })),
+                400,
+                "invalid_json",
+            ),
+            (variant(json!({ "stock": -1 })), 400, "invalid_stock"),
+            (variant(json!({ "stock": 1_000_001 })), 400, "invalid_stock"),
+            (
+                variant(json!({ "options": { "color": "" } })),
+                400,
+                "invalid_options",
+            ),
+            (
+                variant(json!({ "options": { "color": 5 } })),
+                400,
+                "invalid_json",
+            ),
+            (variant(json!({ "weight": 5 })), 400, "invalid_json"),
+            (
+                with(
+                    &["variants"],
+                    json!([
+                        { "sku": "DUP", "price_tiyin": 100, "stock": 1 },
+                        { "sku": "DUP", "price_tiyin": 200, "stock": 1 }
+                    ]),
+                ),
+                400,
+                "duplicate_sku",
+            ),
+            (variant(json!({ "sku": seeded_sku })), 409, "sku_taken"),
+        ];
+        for (body, status, code) in &cases {
+            let reply = market.create(&market.seller_a, body).await;
+            assert_eq!(
+                (reply.status.as_u16(), reply.code()),
+                (*status, *code),
+                "{body} -> {}",
+                reply.body
+            );
+        }
+        // Edits are validated the same way.
+        let id = market.create_a(&good).await;
+        let reply = call(Method::PUT, &format!("/api/v1/seller/products/{id}"))
+            .bearer(&market.seller_a)
+            .json(with(&["variants"], json!([])))
+            .send(&market.app)
+            .await;
+        reply.expect_error(400, "invalid_variants");
+        // Not JSON, too large, bad ids.
+        call(Method::POST, "/api/v1/seller/products")
+            .bearer(&market.seller_a)
+            .raw("text/plain", "title=x")
+            .send(&market.app)
+            .await
+            .expect_error(415, "unsupported_media_type");
+        call(Method::POST, "/api/v1/seller/products")
+            .bearer(&market.seller_a)
+            .raw("application/json", "{\"title\":")
+            .send(&market.app)
+            .await
+            .expect_error(400, "invalid_json");
+        let huge = with(&["description"], json!({ "en": "x".repeat(300 * 1024) }));
+        call(Method::POST, "/api/v1/seller/products")
+            .bearer(&market.seller_a)
+            .json(huge)
+            .send(&market.app)
+            .await
+            .expect_error(413, "payload_too_large");
+        for bad in ["abc", "0", "-4", "99999999999999999999999", "1.5"] {
+            call(Method::GET, &format!("/api/v1/seller/products/{bad}"))
+                .bearer(&market.seller_a)
+                .send(&market.app)
+                .await
+                .expect_error(400, "invalid_product_id");
+        }
+        call(Method::GET, "/api/v1/seller/products/424242")
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await
+            .expect_error(404, "product_not_found");
+        // Nothing half-written: the refused creates left no product of shop A besides `id`.
+        let listed = call(Method::GET, "/api/v1/seller/products")
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await;
+        assert_eq!(listed.expect(200)["products"].as_array().unwrap().len(), 1);
+    }
+);
