@@ -574,3 +574,70 @@ backend_tests!(
         assert_eq!(listed.expect(200)["products"].as_array().unwrap().len(), 1);
     }
 );
+
+/// The real multilingual-e5-small embedder, loaded once per test process (fetched when the
+/// cache lacks it; a missing model fails the test, never skips it).
+fn e5() -> std::sync::Arc<models::E5Embedder> {
+    static E5: std::sync::OnceLock<std::sync::Arc<models::E5Embedder>> = std::sync::OnceLock::new();
+    E5.get_or_init(|| {
+        let cache = std::env::var_os("BOLAJON_MODELS_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(models::fetch::default_cache_dir)
+            .expect("set BOLAJON_MODELS_DIR or HOME to give the tests a model cache");
+        models::fetch::fetch_model(&cache, &models::manifest::MULTILINGUAL_E5_SMALL, &|_| {})
+            .unwrap_or_else(|error| panic!("cannot fetch multilingual-e5-small: {error}"));
+        std::sync::Arc::new(
+            models::E5Embedder::from_cache(&cache)
+                .unwrap_or_else(|error| panic!("cannot load multilingual-e5-small: {error}")),
+        )
+    })
+    .clone()
+}
+
+backend_tests!(
+    with_the_toxicity_model_loaded_clean_listings_are_approved_and_toxic_ones_held,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        market.app.state.0.models.serve_e5(e5()).unwrap();
+        let books = market.category("books-3-6");
+        let created = market
+            .create(
+                &market.seller_a,
+                &clean_listing(books, "Sehrgarchak", "SEHRGARCHAK-1"),
+            )
+            .await;
+        let listing = created.expect(201);
+        assert_eq!(listing["moderation"]["state"], "auto_approved", "{listing}");
+        assert_eq!(listing["status"], "approved");
+        assert!(reason_codes(listing).is_empty(), "{listing}");
+        let screened_by = listing["moderation"]["screened_by"].as_str().unwrap();
+        assert!(
+            screened_by.starts_with("moderation-rules + ") && screened_by.contains("toxicity"),
+            "{screened_by}"
+        );
+        let id = listing["id"].as_i64().unwrap();
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(market.search("sehrgarchak").await.contains(&(id as u64)));
+
+        // Insults in the description: the model's signal holds or rejects the listing.
+        let mut toxic = clean_listing(books, "Jahldorak", "JAHLDORAK-1");
+        toxic["description"] = json!({
+            "ru": "Ты тупой урод и идиот, ненавижу таких как ты, заткнись и вали отсюда."
+        });
+        let held = market.create(&market.seller_a, &toxic).await;
+        let held = held.expect(201);
+        assert_ne!(held["moderation"]["state"], "auto_approved", "{held}");
+        assert!(
+            reason_codes(held).contains(&"model_text_toxicity".to_owned()),
+            "{held}"
+        );
+        let id = held["id"].as_i64().unwrap();
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(!market.search("jahldorak").await.contains(&(id as u64)));
+    }
+);
