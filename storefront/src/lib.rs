@@ -65,6 +65,13 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             report.products
         );
     }
+    let queued = db
+        .enqueue_held_products(chrono::Utc::now())
+        .await
+        .context("queueing held products for moderation")?;
+    if queued > 0 {
+        tracing::info!(queued, "queued {queued} held products for moderation");
+    }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
     let state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;

@@ -355,6 +355,91 @@ impl Db {
         }))
     }
 
+    /// Queues every held (`pending`) product that has no queue item yet, such as products the
+    /// seed imported and its screening held, as `flagged` with the reasons stored on the
+    /// product. Idempotent; returns how many it queued.
+    pub async fn enqueue_held_products(&self, at: DateTime<Utc>) -> DbResult<u64> {
+        let held: Vec<(i64, String)> = dispatch!(self, |pool, _d| {
+            sqlx::query_as(
+                "SELECT p.id, p.moderation_reasons FROM products p WHERE p.status = 'pending' \
+                 AND NOT EXISTS (SELECT 1 FROM moderation_items i WHERE i.product_id = p.id) \
+                 ORDER BY p.id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        if held.is_empty() {
+            return Ok(0);
+        }
+        let screened_by = "moderation-rules (catalogue import)";
+        let mut items = Vec::with_capacity(held.len());
+        for (id, reasons_json) in held {
+            let reasons: Vec<moderation::Reason> =
+                serde_json::from_str(&reasons_json).map_err(|error| {
+                    DbError::Corrupt(format!(
+                        "product {id} has reasons that do not parse: {error}"
+                    ))
+                })?;
+            let codes: std::collections::BTreeSet<&str> =
+                reasons.iter().map(|reason| reason.code.as_str()).collect();
+            let reason_codes = format!(
+                ",{}",
+                codes
+                    .iter()
+                    .map(|code| format!("{code},"))
+                    .collect::<String>()
+            );
+            let top = reasons
+                .iter()
+                .map(|reason| f64::from(reason.score))
+                .fold(0.0, f64::max)
+                .clamp(0.0, 1.0);
+            items.push((id, reasons_json, reason_codes, top));
+        }
+        Ok(dispatch!(self, |pool, _d| {
+            let mut tx = pool.begin().await?;
+            let mut queued = 0;
+            for (id, reasons_json, reason_codes, top) in &items {
+                let inserted = sqlx::query(
+                    "INSERT INTO moderation_items (product_id, state, revision, reasons, \
+                     reason_codes, top_score, screened_by, submitted_at, queued_at, updated_at) \
+                     VALUES ($1, 'flagged', 1, $2, $3, $4, $5, $6, $6, $6) \
+                     ON CONFLICT (product_id) DO NOTHING",
+                )
+                .bind(*id)
+                .bind(reasons_json)
+                .bind(reason_codes)
+                .bind(*top)
+                .bind(screened_by)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    continue;
+                }
+                insert_decision!(
+                    &mut *tx,
+                    DecisionInsert {
+                        product_id: *id,
+                        revision: 1,
+                        at,
+                        actor_user_id: None,
+                        actor_model: Some(screened_by),
+                        action: "screen",
+                        from: QueueState::Pending,
+                        to: QueueState::Flagged,
+                        reason: "held by the screening of the catalogue import",
+                        scores_json: reasons_json,
+                    }
+                );
+                queued += 1;
+            }
+            tx.commit().await?;
+            queued
+        }))
+    }
+
     /// Writes a person's transition in one transaction: the item (only if it is still at the
     /// revision and state the person saw), the product's store status with its outbox row when
     /// that changes, and the decision record. Returns whether it was applied.

@@ -676,3 +676,62 @@ backend_tests!(
         .expect_error(400, "invalid_reason");
     }
 );
+
+backend_tests!(
+    products_held_by_the_import_screening_are_queued_once,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        let db = &market.app.test.db;
+        let reasons = serde_json::to_string(&[moderation::Reason {
+            code: "lexicon_alcohol".to_owned(),
+            category: moderation::RiskCategory::Alcohol,
+            score: 0.55,
+            evidence: "\"шампанское\"".to_owned(),
+        }])
+        .unwrap();
+        let held = db
+            .insert_product(
+                &crate::store::new_product(
+                    market.shop_a,
+                    market.category("sweets"),
+                    "Bolalar shampanskoye",
+                    "HELD-1",
+                ),
+                moderation::ModerationStatus::Pending,
+                &reasons,
+            )
+            .await
+            .unwrap();
+        let pending_before = db
+            .product_counts_by_status()
+            .await
+            .unwrap()
+            .get("pending")
+            .copied()
+            .unwrap_or(0);
+        let queued = db.enqueue_held_products(chrono::Utc::now()).await.unwrap();
+        assert_eq!(queued, pending_before as u64);
+        assert_eq!(
+            db.enqueue_held_products(chrono::Utc::now()).await.unwrap(),
+            0
+        );
+        let found = market
+            .queue_ids("reason=lexicon_alcohol&min_score=0.5")
+            .await;
+        assert!(found.contains(&held), "{found:?}");
+        let item = market.item(held).await;
+        assert_eq!(item["listing"]["moderation"]["state"], "flagged");
+        assert_eq!(item["history"][0]["action"], "screen");
+        assert_eq!(item["history"][0]["scores"][0]["code"], "lexicon_alcohol");
+        // A moderator can now decide it.
+        market
+            .decide(
+                &market.moderator,
+                held,
+                "reject",
+                "alcohol imitation for children",
+            )
+            .await
+            .expect(200);
+    }
+);
