@@ -735,3 +735,60 @@ backend_tests!(
             .expect(200);
     }
 );
+
+backend_tests!(
+    concurrent_decisions_on_one_item_apply_exactly_once,
+    |test: TestDb| async move {
+        let market = std::sync::Arc::new(market(test).await);
+        let books = market.category("books-3-6");
+        let id = market
+            .create_a(&clean_listing(books, "Poygachak", "POYGACHAK-1"))
+            .await;
+        let head_before = market.app.test.db.head_seq().await.unwrap();
+        let mut tasks = Vec::new();
+        for n in 0..12 {
+            let market = market.clone();
+            tasks.push(tokio::spawn(async move {
+                let (decision, token) = if n % 2 == 0 {
+                    ("approve", &market.moderator)
+                } else {
+                    ("reject", &market.admin)
+                };
+                let reply = market
+                    .decide(token, id, decision, &format!("racer {n}"))
+                    .await;
+                (reply.status.as_u16(), reply.code().to_owned())
+            }));
+        }
+        let mut applied = 0;
+        for task in tasks {
+            let (status, code) = task.await.unwrap();
+            match status {
+                200 => applied += 1,
+                409 => assert!(
+                    ["item_changed", "already_decided", "appeal_required"].contains(&code.as_str()),
+                    "{code}"
+                ),
+                other => panic!("unexpected {other} {code}"),
+            }
+        }
+        // One decision from `flagged`; a later one may take an approval down again.
+        let history = market.app.test.db.moderation_history(id).await.unwrap();
+        let decisions: Vec<_> = history
+            .iter()
+            .filter(|row| row.action == "decide")
+            .collect();
+        assert_eq!(decisions.len(), applied);
+        assert!((1..=2).contains(&applied), "{applied} applied");
+        assert_eq!(decisions[0].from_state, "flagged");
+        for pair in decisions.windows(2) {
+            assert_eq!(
+                pair[1].from_state, pair[0].to_state,
+                "a chain, no lost update"
+            );
+        }
+        // Each applied status change wrote exactly one outbox row.
+        let head_after = market.app.test.db.head_seq().await.unwrap();
+        assert_eq!(head_after - head_before, applied as u64);
+    }
+);
