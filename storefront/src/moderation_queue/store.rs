@@ -301,20 +301,42 @@ impl Db {
         }))
     }
 
-    /// Returns the queue items of the given products (missing ones are skipped).
-    pub async fn moderation_items_of_seller(&self, seller_id: i64) -> DbResult<Vec<QueueRow>> {
+    /// Returns a seller's products, oldest first: id, first title, store status, and the
+    /// queue item when the product has one (products imported before the queue have none).
+    pub async fn seller_products(
+        &self,
+        seller_id: i64,
+    ) -> DbResult<Vec<(i64, String, String, Option<ItemRow>)>> {
+        let products: Vec<(i64, String, String)> = dispatch!(self, |pool, _d| {
+            sqlx::query_as(
+                "SELECT p.id, COALESCE(p.title_uz, p.title_ru, p.title_en, p.title_uz_cyrl), \
+                 p.status FROM products p WHERE p.seller_id = $1 ORDER BY p.id",
+            )
+            .bind(seller_id)
+            .fetch_all(pool)
+            .await?
+        });
         let sql = format!(
-            "SELECT {ITEM_COLUMNS}, p.seller_id, \
-             COALESCE(p.title_uz, p.title_ru, p.title_en, p.title_uz_cyrl) AS title \
-             FROM moderation_items i JOIN products p ON p.id = i.product_id \
-             WHERE p.seller_id = $1 ORDER BY i.product_id"
+            "SELECT {ITEM_COLUMNS} FROM moderation_items i JOIN products p ON p.id = i.product_id \
+             WHERE p.seller_id = $1"
         );
-        Ok(dispatch!(self, |pool, _d| {
-            sqlx::query_as::<_, QueueRow>(&sql)
+        let items: Vec<ItemRow> = dispatch!(self, |pool, _d| {
+            sqlx::query_as::<_, ItemRow>(&sql)
                 .bind(seller_id)
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        let mut by_product: std::collections::HashMap<i64, ItemRow> = items
+            .into_iter()
+            .map(|item| (item.product_id, item))
+            .collect();
+        Ok(products
+            .into_iter()
+            .map(|(id, title, status)| {
+                let item = by_product.remove(&id);
+                (id, title, status, item)
+            })
+            .collect())
     }
 
     /// Returns one page of the filtered queue, oldest queued first, and the number of items

@@ -74,8 +74,10 @@ pub struct ListingSummary {
     pub id: i64,
     /// The first title (uz, ru, en, uz-Cyrl).
     pub title: String,
-    /// Moderation.
-    pub moderation: ModerationView,
+    /// Store status: `approved` (visible), `pending` or `rejected`.
+    pub status: String,
+    /// Moderation; `None` for products listed before the queue existed.
+    pub moderation: Option<ModerationView>,
 }
 
 /// The seller's listings.
@@ -101,14 +103,15 @@ pub async fn list_products(
     State(state): State<AppState>,
 ) -> Result<Json<ListingList>, ApiError> {
     let seller = listings::seller_of(&user)?;
-    let rows = state.0.db.moderation_items_of_seller(seller).await?;
+    let rows = state.0.db.seller_products(seller).await?;
     let products = rows
-        .iter()
-        .map(|row| {
+        .into_iter()
+        .map(|(id, title, status, item)| {
             Ok(ListingSummary {
-                id: row.item.product_id,
-                title: row.title.clone(),
-                moderation: ModerationView::of(&row.item)?,
+                id,
+                title,
+                status,
+                moderation: item.as_ref().map(ModerationView::of).transpose()?,
             })
         })
         .collect::<Result<_, ApiError>>()?;

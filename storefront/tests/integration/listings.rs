@@ -264,7 +264,14 @@ backend_tests!(
             .bearer(&market.seller_a)
             .send(&market.app)
             .await;
-        assert_eq!(list.expect(200)["products"][0]["id"], id);
+        let mine = list.expect(200)["products"].as_array().unwrap();
+        let entry = mine.iter().find(|product| product["id"] == id).unwrap();
+        assert_eq!(entry["moderation"]["state"], "flagged");
+        // The shop's imported products are listed too, without a queue item.
+        assert!(
+            mine.iter()
+                .any(|product| product["id"] != id && product["moderation"].is_null())
+        );
 
         // Seller B: not found on every route, and not in B's list.
         let edit = clean_listing(books, "Tovushak", "TOVUSHAK-B");
@@ -294,7 +301,8 @@ backend_tests!(
             .bearer(&market.seller_b)
             .send(&market.app)
             .await;
-        assert_eq!(list_b.expect(200)["products"], json!([]));
+        let theirs = list_b.expect(200)["products"].as_array().unwrap();
+        assert!(theirs.iter().all(|product| product["id"] != id));
         // A seeded product of shop A is not B's either.
         let seeded: i64 = market
             .app
@@ -517,6 +525,17 @@ backend_tests!(
             ),
             (variant(json!({ "sku": seeded_sku })), 409, "sku_taken"),
         ];
+        let count_a = || async {
+            call(Method::GET, "/api/v1/seller/products")
+                .bearer(&market.seller_a)
+                .send(&market.app)
+                .await
+                .expect(200)["products"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        let before = count_a().await;
         for (body, status, code) in &cases {
             let reply = market.create(&market.seller_a, body).await;
             assert_eq!(
@@ -567,11 +586,19 @@ backend_tests!(
             .await
             .expect_error(404, "product_not_found");
         // Nothing half-written: the refused creates left no product of shop A besides `id`.
+        assert_eq!(count_a().await, before + 1);
         let listed = call(Method::GET, "/api/v1/seller/products")
             .bearer(&market.seller_a)
             .send(&market.app)
             .await;
-        assert_eq!(listed.expect(200)["products"].as_array().unwrap().len(), 1);
+        let queued: Vec<&Value> = listed.expect(200)["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|product| !product["moderation"].is_null())
+            .collect();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0]["id"], id);
     }
 );
 
