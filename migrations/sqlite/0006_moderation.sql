@@ -61,3 +61,20 @@ CREATE TRIGGER moderation_decisions_no_delete BEFORE DELETE ON moderation_decisi
 BEGIN
     SELECT RAISE(ABORT, 'moderation_decisions is append-only');
 END;
+
+-- Images uploaded by sellers, kept in the store, with what the image-safety model said about
+-- each (`{"model": "...", "sexual": p, "gore": p}`, or `{"unavailable": "why"}` when it could
+-- not run: the listing is then held for a person). Served only while the product is approved.
+CREATE TABLE listing_images (
+    id            INTEGER PRIMARY KEY,
+    product_id    INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+    content_type  TEXT    NOT NULL
+                  CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp', 'image/gif')),
+    bytes         BLOB    NOT NULL,
+    sha256        TEXT    NOT NULL CHECK (length(sha256) = 64),
+    width         INTEGER NOT NULL CHECK (width > 0),
+    height        INTEGER NOT NULL CHECK (height > 0),
+    safety        TEXT    NOT NULL CHECK (json_valid(safety)),
+    created_at    TEXT    NOT NULL,
+    UNIQUE (product_id, sha256)
+);

@@ -7,20 +7,21 @@
 //! a text), the screening gets a `model_unavailable` signal, so a listing the rules alone would
 //! approve goes to a moderator instead: never to automatic approval.
 
+pub mod images;
 pub mod store;
 
 use crate::auth::CurrentUser;
 use crate::catalog::CatalogMeta;
 use crate::db::catalog::{NewProduct, NewVariant, ProductRecord, ProductTexts};
 use crate::moderation_queue::{ItemRow, QueueState};
-use crate::routes::products::{LocalizedText, VariantView};
+use crate::routes::products::{ImageView, LocalizedText, VariantView};
 use crate::{ApiError, App};
 use chrono::{DateTime, Utc};
 use models::toxicity::{Thresholds, Toxicity};
 use moderation::{ClassifierKind, ClassifierSignal, ListingInput, ScreeningConfig, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use store::{ListingWrite, SkuTaken};
+use store::{ListingWrite, Refused};
 use utoipa::ToSchema;
 
 /// Longest title, in characters.
@@ -358,12 +359,14 @@ pub struct Screening {
 /// The name of the rules in the decision record.
 pub const RULES_NAME: &str = "moderation-rules";
 
-/// Screens a listing: the rules over every text, the category and the ages, and the text
-/// toxicity classifier over titles and descriptions when it is loaded.
+/// Screens a listing: the rules over every text, the category and the ages, the text
+/// toxicity classifier over titles and descriptions when it is loaded, and what the
+/// image-safety classifier said about each uploaded image (`image_signals`).
 pub async fn screen(
     app: &App,
     product: &NewProduct,
     category_slug: &str,
+    image_signals: Vec<ClassifierSignal>,
 ) -> Result<Screening, ApiError> {
     let config = ScreeningConfig::default();
     let forms = |texts: &ProductTexts, what: &str| {
@@ -379,7 +382,7 @@ pub async fn screen(
     };
     let mut prose = forms(&product.title, "title");
     prose.extend(forms(&product.description, "description"));
-    let (classifiers, screened_by) = match app.models.toxicity() {
+    let (mut classifiers, screened_by) = match app.models.toxicity() {
         None => (
             vec![ClassifierSignal::Unavailable {
                 kind: ClassifierKind::TextToxicity,
@@ -426,6 +429,17 @@ pub async fn screen(
             (signals, format!("{RULES_NAME} + {tag}"))
         }
     };
+    let image_models: BTreeSet<String> = image_signals
+        .iter()
+        .filter_map(|signal| match signal {
+            ClassifierSignal::Scored { model, .. } => Some(model.clone()),
+            ClassifierSignal::Unavailable { .. } => None,
+        })
+        .collect();
+    let screened_by = image_models
+        .iter()
+        .fold(screened_by, |all, model| format!("{all} + {model}"));
+    classifiers.extend(image_signals);
     let mut texts: Vec<&str> = prose.iter().map(|(_, text)| text.as_str()).collect();
     for variant in &product.variants {
         texts.extend(variant.options.values().map(String::as_str));
@@ -545,6 +559,8 @@ pub struct ListingView {
     pub age_max_months: i64,
     /// Variants.
     pub variants: Vec<VariantView>,
+    /// Images in gallery order.
+    pub images: Vec<ImageView>,
     /// Store status: `approved` (visible), `pending` or `rejected`.
     pub status: String,
     /// The moderation queue item; `None` for products listed before the queue existed.
@@ -611,6 +627,14 @@ impl ListingView {
                     stock: variant.stock,
                 })
                 .collect(),
+            images: record
+                .images
+                .iter()
+                .map(|image| ImageView {
+                    url: image.url.clone(),
+                    alt: image.alt.clone(),
+                })
+                .collect(),
             status: product.status.clone(),
             moderation: item.map(ModerationView::of).transpose()?,
         })
@@ -631,11 +655,20 @@ fn product_not_found(id: i64) -> ApiError {
     ApiError::not_found("product_not_found", format!("product {id} does not exist"))
 }
 
-fn sku_taken(SkuTaken(sku): SkuTaken) -> ApiError {
-    ApiError::conflict(
-        "sku_taken",
-        format!("sku {sku} is already used by another product"),
-    )
+fn refused(refused: Refused) -> ApiError {
+    match refused {
+        Refused::SkuTaken(sku) => ApiError::conflict(
+            "sku_taken",
+            format!("sku {sku} is already used by another product"),
+        ),
+        Refused::TooManyImages => ApiError::conflict(
+            "too_many_images",
+            format!("a product has at most {} images", store::MAX_IMAGES),
+        ),
+        Refused::DuplicateImage => {
+            ApiError::conflict("duplicate_image", "the product already has this image")
+        }
+    }
 }
 
 /// Loads a product of `seller_id` with its queue item; anyone else's is "not found".
@@ -676,8 +709,9 @@ fn summary(screening: &Screening) -> String {
 async fn screened_write(
     app: &App,
     valid: &ValidListing,
+    image_signals: Vec<ClassifierSignal>,
 ) -> Result<(Screening, String, String, String), ApiError> {
-    let screening = screen(app, &valid.product, &valid.category_slug).await?;
+    let screening = screen(app, &valid.product, &valid.category_slug, image_signals).await?;
     let reasons_json = serde_json::to_string(&screening.verdict.reasons)
         .map_err(|error| ApiError::internal(format!("serialising reasons: {error}")))?;
     let codes: BTreeSet<&str> = screening
@@ -715,7 +749,8 @@ pub async fn create_listing(
 ) -> Result<ListingView, ApiError> {
     let now = app.auth.now();
     let valid = validate_listing(request, seller_id, &app.catalog(), now)?;
-    let (screening, reasons_json, reason_codes, line) = screened_write(app, &valid).await?;
+    let (screening, reasons_json, reason_codes, line) =
+        screened_write(app, &valid, Vec::new()).await?;
     let id = app
         .db
         .create_listing(&ListingWrite {
@@ -727,9 +762,10 @@ pub async fn create_listing(
             screened_by: &screening.screened_by,
             summary: &line,
             at: now,
+            image: None,
         })
         .await?
-        .map_err(sku_taken)?;
+        .map_err(refused)?;
     app.index_wakeup.notify_one();
     let (record, item) = owned_listing(app, seller_id, id).await?;
     ListingView::of(&record, item.as_ref())
@@ -745,7 +781,10 @@ pub async fn update_listing(
 ) -> Result<ListingView, ApiError> {
     let now = app.auth.now();
     let valid = validate_listing(request, seller_id, &app.catalog(), now)?;
-    let (screening, reasons_json, reason_codes, line) = screened_write(app, &valid).await?;
+    // The edit keeps the uploaded images: their signals count again.
+    let image_signals = images::stored_signals(app, id).await?;
+    let (screening, reasons_json, reason_codes, line) =
+        screened_write(app, &valid, image_signals).await?;
     app.db
         .update_listing(
             id,
@@ -758,10 +797,11 @@ pub async fn update_listing(
                 screened_by: &screening.screened_by,
                 summary: &line,
                 at: now,
+                image: None,
             },
         )
         .await?
-        .map_err(sku_taken)?
+        .map_err(refused)?
         .ok_or_else(|| product_not_found(id))?;
     app.index_wakeup.notify_one();
     let (record, item) = owned_listing(app, seller_id, id).await?;

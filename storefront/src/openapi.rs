@@ -35,6 +35,7 @@ use utoipa::OpenApi;
         crate::routes::seller::update_product,
         crate::routes::seller::delete_product,
         crate::routes::seller::appeal,
+        crate::routes::seller::upload_image,
         crate::routes::moderation::queue,
         crate::routes::moderation::item,
         crate::routes::moderation::assign,

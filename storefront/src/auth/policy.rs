@@ -85,6 +85,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/"),
     public("GET", "/products/{id}"),
     public("GET", "/media/art/{category}/{file}"),
+    public("GET", "/media/uploads/{id}"),
     // Accounts.
     public("POST", "/api/v1/auth/register"),
     public("POST", "/api/v1/auth/login"),
@@ -111,6 +112,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("PUT", "/api/v1/seller/products/{id}", SELLERS),
     roles("DELETE", "/api/v1/seller/products/{id}", SELLERS),
     roles("POST", "/api/v1/seller/products/{id}/appeal", SELLERS),
+    roles("POST", "/api/v1/seller/products/{id}/images", SELLERS),
     // The moderation queue.
     roles("GET", "/api/v1/moderation/queue", MODERATORS),
     roles("GET", "/api/v1/moderation/items/{id}", MODERATORS),

@@ -26,11 +26,51 @@ pub struct ListingWrite<'a> {
     pub summary: &'a str,
     /// When.
     pub at: DateTime<Utc>,
+    /// An uploaded image to add in the same transaction (edits only).
+    pub image: Option<&'a NewListingImage>,
 }
 
-/// A variant SKU that another product already uses.
+/// A seller's image to store.
+#[derive(Debug, Clone)]
+pub struct NewListingImage {
+    /// `image/jpeg`, `image/png`, `image/webp` or `image/gif`.
+    pub content_type: &'static str,
+    /// The uploaded bytes.
+    pub bytes: Vec<u8>,
+    /// Their hex SHA-256.
+    pub sha256: String,
+    /// Width in pixels.
+    pub width: i64,
+    /// Height in pixels.
+    pub height: i64,
+    /// What the image-safety model said (JSON object).
+    pub safety_json: String,
+}
+
+/// The most images one product may have.
+pub const MAX_IMAGES: i64 = 10;
+
+/// Why a listing write was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkuTaken(pub String);
+pub enum Refused {
+    /// A variant SKU that another product already uses.
+    SkuTaken(String),
+    /// The product already has [`MAX_IMAGES`] images.
+    TooManyImages,
+    /// The product already has this very image.
+    DuplicateImage,
+}
+
+/// An uploaded image as stored, for serving.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredImage {
+    /// Content type.
+    pub content_type: String,
+    /// Bytes.
+    pub bytes: Vec<u8>,
+    /// The product's store status.
+    pub status: String,
+}
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
@@ -97,10 +137,7 @@ macro_rules! write_item {
 
 impl Db {
     /// Creates a seller's screened listing. Returns its id, or the SKU another product uses.
-    pub async fn create_listing(
-        &self,
-        write: &ListingWrite<'_>,
-    ) -> DbResult<Result<i64, SkuTaken>> {
+    pub async fn create_listing(&self, write: &ListingWrite<'_>) -> DbResult<Result<i64, Refused>> {
         let product = write.product;
         let status = write.state.product_status();
         Ok(dispatch!(self, |pool, dialect| {
@@ -151,7 +188,7 @@ impl Db {
                     Ok(_) => {}
                     Err(error) if is_unique_violation(&error) => {
                         tx.rollback().await?;
-                        return Ok(Err(SkuTaken(variant.sku.clone())));
+                        return Ok(Err(Refused::SkuTaken(variant.sku.clone())));
                     }
                     Err(error) => return Err(error.into()),
                 }
@@ -174,7 +211,7 @@ impl Db {
         &self,
         id: i64,
         write: &ListingWrite<'_>,
-    ) -> DbResult<Result<Option<i64>, SkuTaken>> {
+    ) -> DbResult<Result<Option<i64>, Refused>> {
         let product = write.product;
         let status = write.state.product_status();
         Ok(dispatch!(self, |pool, dialect| {
@@ -263,10 +300,63 @@ impl Db {
                     Ok(_) => {}
                     Err(error) if is_unique_violation(&error) => {
                         tx.rollback().await?;
-                        return Ok(Err(SkuTaken(variant.sku.clone())));
+                        return Ok(Err(Refused::SkuTaken(variant.sku.clone())));
                     }
                     Err(error) => return Err(error.into()),
                 }
+            }
+            if let Some(image) = write.image {
+                let count: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM listing_images WHERE product_id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if count >= MAX_IMAGES {
+                    tx.rollback().await?;
+                    return Ok(Err(Refused::TooManyImages));
+                }
+                let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+                    "INSERT INTO listing_images (product_id, content_type, bytes, sha256, width, \
+                     height, safety, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     RETURNING id",
+                )
+                .bind(id)
+                .bind(image.content_type)
+                .bind(&image.bytes)
+                .bind(&image.sha256)
+                .bind(image.width)
+                .bind(image.height)
+                .bind(&image.safety_json)
+                .bind(write.at)
+                .fetch_one(&mut *tx)
+                .await;
+                let image_id = match inserted {
+                    Ok(image_id) => image_id,
+                    Err(error) if is_unique_violation(&error) => {
+                        tx.rollback().await?;
+                        return Ok(Err(Refused::DuplicateImage));
+                    }
+                    Err(error) => return Err(error.into()),
+                };
+                sqlx::query(
+                    "INSERT INTO product_images (product_id, position, url, alt) \
+                     SELECT $1, COALESCE(MAX(position), -1) + 1, $2, $3 FROM product_images \
+                     WHERE product_id = $1",
+                )
+                .bind(id)
+                .bind(format!("/media/uploads/{image_id}"))
+                .bind(
+                    product
+                        .title
+                        .uz
+                        .as_deref()
+                        .or(product.title.ru.as_deref())
+                        .or(product.title.en.as_deref())
+                        .or(product.title.uz_cyrl.as_deref())
+                        .unwrap_or_default(),
+                )
+                .execute(&mut *tx)
+                .await?;
             }
             sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')")
                 .bind(id)
@@ -275,6 +365,32 @@ impl Db {
             let revision = write_item!(tx, id, write);
             tx.commit().await?;
             Ok(Some(revision))
+        }))
+    }
+
+    /// Returns the stored image-safety outcomes of a product's uploaded images: (image id,
+    /// safety JSON), in upload order.
+    pub async fn listing_image_safety(&self, product_id: i64) -> DbResult<Vec<(i64, String)>> {
+        Ok(dispatch!(self, |pool, _d| {
+            sqlx::query_as(
+                "SELECT id, safety FROM listing_images WHERE product_id = $1 ORDER BY id",
+            )
+            .bind(product_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Returns an uploaded image with its product's store status.
+    pub async fn listing_image(&self, id: i64) -> DbResult<Option<StoredImage>> {
+        Ok(dispatch!(self, |pool, _d| {
+            sqlx::query_as::<_, StoredImage>(
+                "SELECT i.content_type, i.bytes, p.status FROM listing_images i \
+                 JOIN products p ON p.id = i.product_id WHERE i.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
         }))
     }
 

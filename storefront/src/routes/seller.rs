@@ -7,8 +7,9 @@ use crate::listings::{self, ListingRequest, ListingView, ModerationView};
 use crate::moderation_queue;
 use crate::routes::auth::JsonBody;
 use crate::{ApiError, AppState};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/seller/products/{id}/appeal", post(appeal))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Reads its body itself, up to `MAX_IMAGE_BYTES`.
+        .route("/api/v1/seller/products/{id}/images", post(upload_image))
 }
 
 /// Parses a product id from the path.
@@ -238,4 +241,50 @@ pub async fn appeal(
     }
     let item = moderation_queue::appeal(&state, &meta, &user, id, &message).await?;
     Ok(Json(ModerationView::of(&item)?))
+}
+
+/// Uploads an image (the raw bytes as the body, with their `Content-Type`). It is screened by
+/// the image-safety model, and the listing is screened again with all its images (held for a
+/// person when the model is not loaded). Shown publicly only while the product is approved.
+#[utoipa::path(
+    post,
+    path = "/api/v1/seller/products/{id}/images",
+    tag = "seller",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Product id")),
+    request_body(content = Vec<u8>, description = "The image, at most 8 MiB", content_type = "image/jpeg"),
+    responses(
+        (status = 201, description = "Stored and screened; the listing as it stands now", body = ListingView),
+        (status = 400, description = "invalid_product_id, invalid_image (empty, corrupt, truncated, too many pixels, or not the declared type)", body = crate::error::ErrorBody),
+        (status = 404, description = "No such product of this seller (product_not_found)", body = crate::error::ErrorBody),
+        (status = 409, description = "too_many_images, duplicate_image", body = crate::error::ErrorBody),
+        (status = 413, description = "payload_too_large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JPEG, PNG, WebP or GIF (unsupported_media_type)", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn upload_image(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<ListingView>), ApiError> {
+    let seller = listings::seller_of(&user)?;
+    let id = parse_product_id(&id)?;
+    let bytes = axum::body::to_bytes(body, listings::images::MAX_IMAGE_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::payload_too_large(format!(
+                "an image must be at most {} bytes",
+                listings::images::MAX_IMAGE_BYTES
+            ))
+        })?;
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("invalid_image", "the body is empty"));
+    }
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    let view = listings::images::add_image(&state.0, seller, id, declared, bytes.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }

@@ -1098,6 +1098,7 @@ GET /api/v1/categories: guest child parent seller moderator admin
 GET /: guest child parent seller moderator admin
 GET /products/{id}: guest child parent seller moderator admin
 GET /media/art/{category}/{file}: guest child parent seller moderator admin
+GET /media/uploads/{id}: guest child parent seller moderator admin
 POST /api/v1/auth/register: guest child parent seller moderator admin
 POST /api/v1/auth/login: guest child parent seller moderator admin
 POST /api/v1/auth/login/2fa: guest child parent seller moderator admin
@@ -1121,6 +1122,7 @@ GET /api/v1/seller/products/{id}: seller
 PUT /api/v1/seller/products/{id}: seller
 DELETE /api/v1/seller/products/{id}: seller
 POST /api/v1/seller/products/{id}/appeal: seller
+POST /api/v1/seller/products/{id}/images: seller
 GET /api/v1/moderation/queue: moderator admin
 GET /api/v1/moderation/items/{id}: moderator admin
 POST /api/v1/moderation/items/{id}/assign: moderator admin

