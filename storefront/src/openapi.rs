@@ -41,6 +41,7 @@ use utoipa::OpenApi;
         crate::routes::moderation::assign,
         crate::routes::moderation::decide,
         crate::routes::moderation::bulk_decide,
+        crate::routes::moderation::image,
     ),
     modifiers(&SessionSecurity),
     tags(

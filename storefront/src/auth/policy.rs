@@ -119,6 +119,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/moderation/items/{id}/assign", MODERATORS),
     roles("POST", "/api/v1/moderation/items/{id}/decision", MODERATORS),
     roles("POST", "/api/v1/moderation/decisions", MODERATORS),
+    roles("GET", "/api/v1/moderation/images/{id}", MODERATORS),
 ];
 
 /// Returns the entry of a route.

@@ -381,6 +381,23 @@ impl Db {
         }))
     }
 
+    /// Returns the uploaded images of a product: (image id, content type, width, height, safety
+    /// JSON), in upload order.
+    pub async fn listing_images_of(
+        &self,
+        product_id: i64,
+    ) -> DbResult<Vec<(i64, String, i64, i64, String)>> {
+        Ok(dispatch!(self, |pool, _d| {
+            sqlx::query_as(
+                "SELECT id, content_type, width, height, safety FROM listing_images \
+                 WHERE product_id = $1 ORDER BY id",
+            )
+            .bind(product_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Returns an uploaded image with its product's store status.
     pub async fn listing_image(&self, id: i64) -> DbResult<Option<StoredImage>> {
         Ok(dispatch!(self, |pool, _d| {

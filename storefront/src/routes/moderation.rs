@@ -4,6 +4,7 @@
 
 use crate::auth::{ClientMeta, CurrentUser};
 use crate::db::accounts::UserId;
+use crate::listings::images::SafetyRecord;
 use crate::listings::{ListingView, ReasonView, text_fields};
 use crate::moderation_queue::highlight::{FieldHighlight, highlight_fields};
 use crate::moderation_queue::{
@@ -15,6 +16,8 @@ use crate::routes::search::decode_pairs;
 use crate::routes::seller::parse_product_id;
 use crate::{ApiError, AppState};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
@@ -37,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/moderation/items/{id}/assign", post(assign))
         .route("/api/v1/moderation/items/{id}/decision", post(decide))
         .route("/api/v1/moderation/decisions", post(bulk_decide))
+        .route("/api/v1/moderation/images/{id}", get(image))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -333,6 +337,29 @@ impl DecisionView {
     }
 }
 
+/// An uploaded image as a moderator reviews it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageReview {
+    /// Image id.
+    pub id: i64,
+    /// Where a moderator sees it (whatever the product's state).
+    pub preview_url: String,
+    /// Content type.
+    pub content_type: String,
+    /// Width in pixels.
+    pub width: i64,
+    /// Height in pixels.
+    pub height: i64,
+    /// The model (`name@version`) that scored it, if one did.
+    pub model: Option<String>,
+    /// Probability of sexual content.
+    pub sexual: Option<f32>,
+    /// Probability of gore.
+    pub gore: Option<f32>,
+    /// Why it was not scored.
+    pub unavailable: Option<String>,
+}
+
 /// An item as a moderator reviews it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemView {
@@ -352,6 +379,8 @@ pub struct ItemView {
     pub overdue: bool,
     /// Which words of which field each reason matched.
     pub highlights: Vec<FieldHighlight>,
+    /// Every uploaded image with what the image-safety model said about it.
+    pub images: Vec<ImageReview>,
     /// Every screening, assignment, decision and appeal, oldest first.
     pub history: Vec<DecisionView>,
 }
@@ -379,8 +408,30 @@ async fn item_view(state: &AppState, item: ItemRow) -> Result<ItemView, ApiError
         .into_iter()
         .map(DecisionView::of)
         .collect::<Result<_, _>>()?;
+    let images = state
+        .0
+        .db
+        .listing_images_of(product_id)
+        .await?
+        .into_iter()
+        .map(|(id, content_type, width, height, safety)| {
+            let safety: SafetyRecord = serde_json::from_str(&safety).unwrap_or_default();
+            ImageReview {
+                id,
+                preview_url: format!("/api/v1/moderation/images/{id}"),
+                content_type,
+                width,
+                height,
+                model: safety.model,
+                sexual: safety.sexual,
+                gore: safety.gore,
+                unavailable: safety.unavailable,
+            }
+        })
+        .collect();
     let now = state.0.auth.now();
     Ok(ItemView {
+        images,
         highlights: highlight_fields(&text_fields(&record), &reasons),
         listing: ListingView::of(&record, Some(&item))?,
         assigned_to: item.assigned_to,
@@ -603,4 +654,45 @@ pub async fn bulk_decide(
             .count(),
         results,
     }))
+}
+
+/// Returns an uploaded image whatever its product's state, for review.
+#[utoipa::path(
+    get,
+    path = "/api/v1/moderation/images/{id}",
+    tag = "moderation",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Image id")),
+    responses(
+        (status = 200, description = "The image bytes", content_type = "image/*"),
+        (status = 404, description = "image_not_found", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn image(
+    _user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let not_found = || ApiError::not_found("image_not_found", "no such image");
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(not_found)?;
+    let image = state.0.db.listing_image(id).await?.ok_or_else(not_found)?;
+    let content_type = match image.content_type.as_str() {
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/gif" => "image/gif",
+        _ => return Err(not_found()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+        ],
+        image.bytes,
+    ))
 }

@@ -1128,6 +1128,7 @@ GET /api/v1/moderation/items/{id}: moderator admin
 POST /api/v1/moderation/items/{id}/assign: moderator admin
 POST /api/v1/moderation/items/{id}/decision: moderator admin
 POST /api/v1/moderation/decisions: moderator admin
+GET /api/v1/moderation/images/{id}: moderator admin
 ";
 
 #[test]

