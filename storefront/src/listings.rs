@@ -668,6 +668,9 @@ fn refused(refused: Refused) -> ApiError {
         Refused::DuplicateImage => {
             ApiError::conflict("duplicate_image", "the product already has this image")
         }
+        Refused::Changed => {
+            ApiError::conflict("item_changed", "the listing changed meanwhile; try again")
+        }
     }
 }
 
@@ -763,6 +766,7 @@ pub async fn create_listing(
             summary: &line,
             at: now,
             image: None,
+            expected_revision: None,
         })
         .await?
         .map_err(refused)?;
@@ -798,6 +802,7 @@ pub async fn update_listing(
                 summary: &line,
                 at: now,
                 image: None,
+                expected_revision: None,
             },
         )
         .await?

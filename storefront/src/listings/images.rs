@@ -139,7 +139,7 @@ pub async fn add_image(
     bytes: Vec<u8>,
 ) -> Result<ListingView, ApiError> {
     let content_type = content_type_of(declared_type)?;
-    let (record, _) = owned_listing(app, seller_id, product_id).await?;
+    let (record, item) = owned_listing(app, seller_id, product_id).await?;
     let classifier = app.models.image_safety();
     let (bytes, outcome) = crate::run_blocking(move || {
         let outcome = decode_image(&bytes, &DecodeLimits::default()).map(|image| {
@@ -213,6 +213,7 @@ pub async fn add_image(
                 summary: &line,
                 at: app.auth.now(),
                 image: Some(&image),
+                expected_revision: item.as_ref().map(|item| item.revision),
             },
         )
         .await?

@@ -28,6 +28,9 @@ pub struct ListingWrite<'a> {
     pub at: DateTime<Utc>,
     /// An uploaded image to add in the same transaction (edits only).
     pub image: Option<&'a NewListingImage>,
+    /// The queue revision the write was screened against (edits only): a write whose item has
+    /// moved on meanwhile is refused instead of overwriting the newer revision.
+    pub expected_revision: Option<i64>,
 }
 
 /// A seller's image to store.
@@ -59,6 +62,8 @@ pub enum Refused {
     TooManyImages,
     /// The product already has this very image.
     DuplicateImage,
+    /// The listing changed after it was read (see [`ListingWrite::expected_revision`]).
+    Changed,
 }
 
 /// An uploaded image as stored, for serving.
@@ -218,6 +223,22 @@ impl Db {
             let mut tx = pool.begin().await?;
             if let Some(lock) = dialect.catalog_write_lock {
                 sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            if let Some(revision) = write.expected_revision {
+                // A write first, so SQLite takes the write lock before anything is read.
+                let current = sqlx::query(
+                    "UPDATE moderation_items SET updated_at = updated_at \
+                     WHERE product_id = $1 AND revision = $2",
+                )
+                .bind(id)
+                .bind(revision)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if current == 0 {
+                    tx.rollback().await?;
+                    return Ok(Err(Refused::Changed));
+                }
             }
             let updated = sqlx::query(
                 "UPDATE products SET brand_id = $3, category_id = $4, title_uz = $5, \

@@ -922,3 +922,64 @@ backend_tests!(
         assert_eq!(status, 404);
     }
 );
+
+backend_tests!(
+    a_write_screened_against_an_older_revision_is_refused,
+    |test: TestDb| async move {
+        let market = market(test).await;
+        let books = market.category("books-3-6");
+        let body = clean_listing(books, "Eskilak", "ESKILAK-1");
+        let id = market.create_a(&body).await;
+        call(Method::PUT, &format!("/api/v1/seller/products/{id}"))
+            .bearer(&market.seller_a)
+            .json(body.clone())
+            .send(&market.app)
+            .await
+            .expect(200);
+        let request: storefront::listings::ListingRequest = serde_json::from_value(body).unwrap();
+        let valid = storefront::listings::validate_listing(
+            &request,
+            market.shop_a,
+            &market.app.state.0.catalog(),
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let write = |expected| storefront::listings::store::ListingWrite {
+            product: &valid.product,
+            state: storefront::moderation_queue::QueueState::AutoApproved,
+            reasons_json: "[]",
+            reason_codes: ",",
+            top_score: 0.0,
+            screened_by: "test",
+            summary: "stale",
+            at: chrono::Utc::now(),
+            image: None,
+            expected_revision: Some(expected),
+        };
+        let stale = market
+            .app
+            .test
+            .db
+            .update_listing(id, &write(1))
+            .await
+            .unwrap();
+        assert_eq!(stale, Err(storefront::listings::store::Refused::Changed));
+        let item = market
+            .app
+            .test
+            .db
+            .moderation_item(id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((item.revision, item.state.as_str()), (2, "flagged"));
+        let current = market
+            .app
+            .test
+            .db
+            .update_listing(id, &write(2))
+            .await
+            .unwrap();
+        assert_eq!(current, Ok(Some(3)));
+    }
+);
