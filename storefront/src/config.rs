@@ -59,6 +59,132 @@ pub struct Config {
     /// Accounts and sessions.
     #[command(flatten)]
     pub auth: AuthConfig,
+    /// Payment providers (Payme, Click, the card gateway).
+    #[command(flatten)]
+    pub payments: PaymentsConfig,
+    /// Commerce: commission and order lifetimes.
+    #[command(flatten)]
+    pub commerce: CommerceConfig,
+}
+
+/// Commerce settings.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CommerceConfig {
+    /// The marketplace's commission on each seller's sales, in basis points (1000 = 10 %).
+    #[arg(
+        long,
+        env = "BOLAJON_COMMISSION_BPS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u16).range(0..=5000),
+        global = true
+    )]
+    pub commission_bps: u16,
+    /// Minutes an unpaid order holds its reserved stock before it expires.
+    #[arg(
+        long,
+        env = "BOLAJON_ORDER_PAYMENT_MINUTES",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(5..=1440),
+        global = true
+    )]
+    pub order_payment_minutes: u32,
+}
+
+impl CommerceConfig {
+    /// Returns the validated settings.
+    pub fn settings(&self) -> crate::commerce::CommerceSettings {
+        crate::commerce::CommerceSettings {
+            commission_bps: i64::from(self.commission_bps),
+            payment_window: chrono::Duration::minutes(i64::from(self.order_payment_minutes)),
+            ..crate::commerce::CommerceSettings::default()
+        }
+    }
+}
+
+/// Payment providers. Credentials come only from the environment; a provider whose credentials
+/// are unset refuses every call (Payme -32504, Click -1, card webhooks 401).
+#[derive(Clone, Args)]
+pub struct PaymentsConfig {
+    /// Payme merchant id (web-kassa id), used by the checkout link.
+    #[arg(long, env = "BOLAJON_PAYME_MERCHANT_ID", global = true)]
+    pub payme_merchant_id: Option<String>,
+    /// Payme web-kassa KEY (or TEST_KEY in the sandbox): the Basic-auth password of login
+    /// `Paycom`. `ChangePassword` replaces it with a key stored in the database.
+    #[arg(
+        long,
+        env = "BOLAJON_PAYME_KEY",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub payme_key: Option<String>,
+    /// The Payme error code answered to a second CreateTransaction for an order that already
+    /// has an active or performed one (the sandbox expects -31008; some integrations use
+    /// -31050…-31099).
+    #[arg(
+        long,
+        env = "BOLAJON_PAYME_SECOND_TRANSACTION_CODE",
+        default_value_t = -31008,
+        allow_negative_numbers = true,
+        global = true
+    )]
+    pub payme_second_transaction_code: i32,
+    /// Click service id.
+    #[arg(long, env = "BOLAJON_CLICK_SERVICE_ID", global = true)]
+    pub click_service_id: Option<String>,
+    /// Click merchant id, used by the checkout link.
+    #[arg(long, env = "BOLAJON_CLICK_MERCHANT_ID", global = true)]
+    pub click_merchant_id: Option<String>,
+    /// Click secret key (signs `sign_string`).
+    #[arg(
+        long,
+        env = "BOLAJON_CLICK_SECRET_KEY",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub click_secret_key: Option<String>,
+    /// The Click error answered to a cancel (`error` < 0) of an already confirmed payment:
+    /// -9 (Click's current Postman suite) or -4 (the official PHP and Django libraries).
+    #[arg(
+        long,
+        env = "BOLAJON_CLICK_CANCEL_CONFIRMED_CODE",
+        default_value_t = -9,
+        allow_negative_numbers = true,
+        global = true
+    )]
+    pub click_cancel_confirmed_code: i32,
+    /// Secret that signs the card gateway's webhooks (`Stripe-Signature`).
+    #[arg(
+        long,
+        env = "BOLAJON_CARD_WEBHOOK_SECRET",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub card_webhook_secret: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("PaymentsConfig")
+            .field("payme_merchant_id", &self.payme_merchant_id)
+            .field("payme_key", &redacted(&self.payme_key))
+            .field(
+                "payme_second_transaction_code",
+                &self.payme_second_transaction_code,
+            )
+            .field("click_service_id", &self.click_service_id)
+            .field("click_merchant_id", &self.click_merchant_id)
+            .field("click_secret_key", &redacted(&self.click_secret_key))
+            .field(
+                "click_cancel_confirmed_code",
+                &self.click_cancel_confirmed_code,
+            )
+            .field("card_webhook_secret", &redacted(&self.card_webhook_secret))
+            .finish()
+    }
 }
 
 /// Accounts and sessions. Password hashing always uses OWASP's argon2id parameters.
@@ -144,6 +270,8 @@ pub enum Command {
 pub enum BenchCommand {
     /// Index build rate and search latency, in-process and over HTTP.
     Search(crate::bench::SearchBenchArgs),
+    /// Sustained checkout throughput and latency on SQLite and PostgreSQL.
+    Checkout(crate::commerce::bench::CheckoutBenchArgs),
 }
 
 /// Model maintenance.

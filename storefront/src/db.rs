@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod orders;
 
 use crate::config::{DatabaseKind, database_kind};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

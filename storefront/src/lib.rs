@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod bench;
 pub mod catalog;
+pub mod commerce;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod listings;
 pub mod ml;
 pub mod moderation_queue;
 pub mod openapi;
+pub mod payments;
 pub mod routes;
 pub mod seed;
 pub mod state;
@@ -74,7 +76,12 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
-    let state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
+    let mut state = AppState::new_with_auth(db, Arc::new(engine), auth).await?;
+    state.set_payments(payments::Payments::new(
+        payments::PaymentSettings::from_config(&config.payments)
+            .context("reading the payment settings")?,
+    ))?;
+    state.set_commerce(config.commerce.settings())?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
@@ -125,7 +132,15 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
-    let sync = tokio::spawn(indexing::run_sync_loop(state.0.clone(), stop_receiver));
+    let sync = tokio::spawn(indexing::run_sync_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
+    let payment_sweep = tokio::spawn(payments::run_sweep_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
+    let order_expiry = tokio::spawn(commerce::run_expiry_loop(state.0.clone(), stop_receiver));
     tracing::info!(addr = %config.addr, "bolajon listening on http://{}", config.addr);
     // With the peer address, for per-address rate limits and the audit log.
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -135,6 +150,8 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         .context("serving http")?;
     let _ = stop_sender.send(true);
     let _ = sync.await;
+    let _ = payment_sweep.await;
+    let _ = order_expiry.await;
     // The vector snapshot is written now so the next start has nothing to repair.
     if let Err(error) = state.0.engine.save_vectors() {
         tracing::warn!(%error, "saving the vector index failed: {error}");

@@ -671,6 +671,14 @@ fn refused(refused: Refused) -> ApiError {
         Refused::Changed => {
             ApiError::conflict("item_changed", "the listing changed meanwhile; try again")
         }
+        Refused::Ordered(sku) if sku.is_empty() => ApiError::conflict(
+            "product_has_orders",
+            "the product has been ordered and cannot be deleted; it stays in the order history",
+        ),
+        Refused::Ordered(sku) => ApiError::conflict(
+            "variant_has_orders",
+            format!("variant {sku} has been ordered and cannot be removed; set its stock to 0"),
+        ),
     }
 }
 
@@ -815,7 +823,12 @@ pub async fn update_listing(
 
 /// Deletes a seller's listing.
 pub async fn delete_listing(app: &App, seller_id: i64, id: i64) -> Result<(), ApiError> {
-    if !app.db.delete_listing(id, seller_id).await? {
+    if !app
+        .db
+        .delete_listing(id, seller_id)
+        .await?
+        .map_err(refused)?
+    {
         return Err(product_not_found(id));
     }
     app.index_wakeup.notify_one();

@@ -89,6 +89,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { which } => match which {
             BenchCommand::Search(args) => storefront::bench::run_search_bench(&args).await,
+            BenchCommand::Checkout(args) => {
+                storefront::commerce::bench::run_checkout_bench(&args).await
+            }
         },
     }
 }

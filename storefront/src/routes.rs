@@ -2,14 +2,19 @@
 //! are merged here, in one place.
 
 pub mod auth;
+pub mod cart;
 pub mod categories;
 pub mod health;
 pub mod media;
 pub mod moderation;
+pub mod orders;
 pub mod pages;
+pub mod payments;
 pub mod products;
+pub mod purchase_requests;
 pub mod search;
 pub mod seller;
+pub mod shipments;
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -30,6 +35,11 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .merge(media::router())
+        .merge(cart::router())
+        .merge(orders::router())
+        .merge(shipments::router())
+        .merge(purchase_requests::router())
+        .merge(payments::router())
         .merge(seller::router())
         .merge(moderation::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))

@@ -22,6 +22,10 @@ pub struct App {
     pub models: Arc<ModelHub>,
     /// Accounts: token keys, password hashing, rate limits, the clock.
     pub auth: AuthState,
+    /// Commerce settings: commission rate, payment and approval windows.
+    pub commerce: crate::commerce::CommerceSettings,
+    /// Payment providers' settings and the card gateway.
+    pub payments: crate::payments::Payments,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -44,6 +48,8 @@ impl AppState {
             index_wakeup: Notify::new(),
             models: Arc::new(ModelHub::absent()),
             auth: AuthState::ephemeral(),
+            commerce: crate::commerce::CommerceSettings::default(),
+            payments: crate::payments::Payments::default(),
         }))
     }
 
@@ -59,6 +65,29 @@ impl AppState {
             .ok_or_else(|| anyhow::anyhow!("the new state is already shared"))?;
         app.auth = auth;
         Ok(state)
+    }
+}
+
+impl AppState {
+    /// Replaces the commerce settings (the configured ones, or a test's). Only before the
+    /// state is shared.
+    pub fn set_commerce(
+        &mut self,
+        settings: crate::commerce::CommerceSettings,
+    ) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.commerce = settings;
+        Ok(())
+    }
+
+    /// Replaces the payments service (the configured one, or a test's). Only before the state
+    /// is shared.
+    pub fn set_payments(&mut self, payments: crate::payments::Payments) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.payments = payments;
+        Ok(())
     }
 }
 

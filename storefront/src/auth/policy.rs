@@ -50,6 +50,8 @@ pub const ADMINS: &[Role] = &[Role::Admin];
 pub const SELLERS: &[Role] = &[Role::Seller];
 /// Moderators and admins.
 pub const MODERATORS: &[Role] = &[Role::Moderator, Role::Admin];
+/// Those who place orders: parents, and children (whose orders may wait for approval).
+pub const BUYERS: &[Role] = &[Role::Child, Role::Parent];
 
 const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
     RoutePolicy {
@@ -120,6 +122,44 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/moderation/items/{id}/decision", MODERATORS),
     roles("POST", "/api/v1/moderation/decisions", MODERATORS),
     roles("GET", "/api/v1/moderation/images/{id}", MODERATORS),
+    // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
+    public("GET", "/api/v1/cart"),
+    public("POST", "/api/v1/cart/lines"),
+    public("PUT", "/api/v1/cart/lines/{sku}"),
+    public("DELETE", "/api/v1/cart/lines/{sku}"),
+    public("GET", "/api/v1/delivery/options"),
+    roles("GET", "/api/v1/orders", BUYERS),
+    roles("POST", "/api/v1/orders", BUYERS),
+    roles("GET", "/api/v1/orders/{id}", BUYERS),
+    roles("POST", "/api/v1/orders/{id}/cancel", BUYERS),
+    roles("POST", "/api/v1/orders/{id}/refund-request", PARENTS),
+    roles("POST", "/api/v1/orders/{id}/complete", BUYERS),
+    roles("GET", "/api/v1/seller/shipments", SELLERS),
+    roles("GET", "/api/v1/seller/shipments/{id}", SELLERS),
+    roles("POST", "/api/v1/seller/shipments/{id}/status", SELLERS),
+    roles("GET", "/api/v1/family/purchase-requests", PARENTS),
+    roles(
+        "POST",
+        "/api/v1/family/purchase-requests/{id}/approve",
+        PARENTS,
+    ),
+    roles(
+        "POST",
+        "/api/v1/family/purchase-requests/{id}/decline",
+        PARENTS,
+    ),
+    roles("GET", "/api/v1/family/children/{id}/controls", PARENTS),
+    roles("PUT", "/api/v1/family/children/{id}/controls", PARENTS),
+    // Payments: the providers' callbacks authenticate themselves (Basic auth, signatures).
+    public("POST", "/payments/payme"),
+    public("POST", "/payments/click/prepare"),
+    public("POST", "/payments/click/complete"),
+    public("POST", "/payments/card/webhook"),
+    roles("GET", "/api/v1/payments/links/{order_id}", PARENTS),
+    roles("POST", "/api/v1/payments/card", PARENTS),
+    roles("GET", "/api/v1/payments/card/{id}", PARENTS),
+    roles("POST", "/api/v1/payments/card/{id}/confirm", PARENTS),
+    roles("POST", "/api/v1/payments/card/{id}/authenticate", PARENTS),
 ];
 
 /// Returns the entry of a route.

@@ -64,6 +64,9 @@ pub enum Refused {
     DuplicateImage,
     /// The listing changed after it was read (see [`ListingWrite::expected_revision`]).
     Changed,
+    /// The product (or the variant an edit would remove) has been ordered: order lines,
+    /// stock reservations and reviews refer to it, so it is archived (taken down) instead.
+    Ordered(String),
 }
 
 /// An uploaded image as stored, for serving.
@@ -280,6 +283,18 @@ impl Db {
                 .iter()
                 .filter(|sku| !product.variants.iter().any(|variant| &variant.sku == *sku))
             {
+                let ordered: Option<i64> = sqlx::query_scalar(
+                    "SELECT l.id FROM order_lines l JOIN product_variants v ON v.id = l.variant_id \
+                     WHERE v.product_id = $1 AND v.sku = $2 LIMIT 1",
+                )
+                .bind(id)
+                .bind(sku)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if ordered.is_some() {
+                    tx.rollback().await?;
+                    return Ok(Err(Refused::Ordered(sku.clone())));
+                }
                 sqlx::query("DELETE FROM product_variants WHERE product_id = $1 AND sku = $2")
                     .bind(id)
                     .bind(sku)
@@ -433,12 +448,25 @@ impl Db {
     }
 
     /// Deletes a seller's product (its variants, images and queue item cascade; the decision
-    /// record stays). Returns whether it existed and belonged to the seller.
-    pub async fn delete_listing(&self, id: i64, seller_id: i64) -> DbResult<bool> {
+    /// record stays). Returns whether it existed and belonged to the seller, or refuses a
+    /// product that has been ordered (order lines and reviews keep referring to it).
+    pub async fn delete_listing(&self, id: i64, seller_id: i64) -> DbResult<Result<bool, Refused>> {
         Ok(dispatch!(self, |pool, dialect| {
             let mut tx = pool.begin().await?;
             if let Some(lock) = dialect.catalog_write_lock {
                 sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            let ordered: Option<i64> = sqlx::query_scalar(
+                "SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id \
+                 WHERE l.product_id = $1 AND p.seller_id = $2 LIMIT 1",
+            )
+            .bind(id)
+            .bind(seller_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if ordered.is_some() {
+                tx.rollback().await?;
+                return Ok(Err(Refused::Ordered(String::new())));
             }
             let deleted = sqlx::query("DELETE FROM products WHERE id = $1 AND seller_id = $2")
                 .bind(id)
@@ -453,7 +481,7 @@ impl Db {
                     .await?;
             }
             tx.commit().await?;
-            deleted > 0
+            Ok(deleted > 0)
         }))
     }
 }

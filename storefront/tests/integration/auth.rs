@@ -1129,6 +1129,34 @@ POST /api/v1/moderation/items/{id}/assign: moderator admin
 POST /api/v1/moderation/items/{id}/decision: moderator admin
 POST /api/v1/moderation/decisions: moderator admin
 GET /api/v1/moderation/images/{id}: moderator admin
+GET /api/v1/cart: guest child parent seller moderator admin
+POST /api/v1/cart/lines: guest child parent seller moderator admin
+PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin
+DELETE /api/v1/cart/lines/{sku}: guest child parent seller moderator admin
+GET /api/v1/delivery/options: guest child parent seller moderator admin
+GET /api/v1/orders: child parent
+POST /api/v1/orders: child parent
+GET /api/v1/orders/{id}: child parent
+POST /api/v1/orders/{id}/cancel: child parent
+POST /api/v1/orders/{id}/refund-request: parent
+POST /api/v1/orders/{id}/complete: child parent
+GET /api/v1/seller/shipments: seller
+GET /api/v1/seller/shipments/{id}: seller
+POST /api/v1/seller/shipments/{id}/status: seller
+GET /api/v1/family/purchase-requests: parent
+POST /api/v1/family/purchase-requests/{id}/approve: parent
+POST /api/v1/family/purchase-requests/{id}/decline: parent
+GET /api/v1/family/children/{id}/controls: parent
+PUT /api/v1/family/children/{id}/controls: parent
+POST /payments/payme: guest child parent seller moderator admin
+POST /payments/click/prepare: guest child parent seller moderator admin
+POST /payments/click/complete: guest child parent seller moderator admin
+POST /payments/card/webhook: guest child parent seller moderator admin
+GET /api/v1/payments/links/{order_id}: parent
+POST /api/v1/payments/card: parent
+GET /api/v1/payments/card/{id}: parent
+POST /api/v1/payments/card/{id}/confirm: parent
+POST /api/v1/payments/card/{id}/authenticate: parent
 ";
 
 #[test]

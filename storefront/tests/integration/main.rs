@@ -4,10 +4,18 @@
 
 mod api;
 mod auth;
+mod card_payments;
+mod cart;
+mod checkout;
+mod click;
+mod concurrency;
 mod family;
 mod listings;
 mod moderation_queue;
+mod money;
+mod orders;
 mod outbox;
+mod payme;
 mod safety;
 mod store;
 mod support;
