@@ -17,6 +17,7 @@ pub mod ml;
 pub mod moderation_queue;
 pub mod openapi;
 pub mod payments;
+pub mod reviews;
 pub mod routes;
 pub mod seed;
 pub mod state;

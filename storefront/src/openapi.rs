@@ -42,6 +42,9 @@ use utoipa::OpenApi;
         crate::routes::moderation::decide,
         crate::routes::moderation::bulk_decide,
         crate::routes::moderation::image,
+        crate::routes::reviews::list_reviews,
+        crate::routes::reviews::create_review,
+        crate::routes::reviews::decide_review,
         crate::routes::cart::get_cart,
         crate::routes::cart::add_line,
         crate::routes::cart::set_line,
@@ -80,6 +83,7 @@ use utoipa::OpenApi;
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),
         (name = "seller", description = "A seller's own listings, screened and moderated on every change"),
         (name = "moderation", description = "The moderation queue: filter, review, assign, decide"),
+        (name = "reviews", description = "Reviews by verified purchasers, screened and held for moderators or parents when doubtful"),
         (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
         (name = "payments", description = "Payme and Click callbacks, card payments and the card gateway's webhook"),
     )

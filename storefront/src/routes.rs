@@ -12,6 +12,7 @@ pub mod pages;
 pub mod payments;
 pub mod products;
 pub mod purchase_requests;
+pub mod reviews;
 pub mod search;
 pub mod seller;
 pub mod shipments;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(payments::router())
         .merge(seller::router())
         .merge(moderation::router())
+        .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

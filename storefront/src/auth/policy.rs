@@ -52,6 +52,8 @@ pub const SELLERS: &[Role] = &[Role::Seller];
 pub const MODERATORS: &[Role] = &[Role::Moderator, Role::Admin];
 /// Those who place orders: parents, and children (whose orders may wait for approval).
 pub const BUYERS: &[Role] = &[Role::Child, Role::Parent];
+/// Those who decide held reviews: moderators and admins any, parents their children's.
+pub const REVIEW_DECIDERS: &[Role] = &[Role::Parent, Role::Moderator, Role::Admin];
 
 const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
     RoutePolicy {
@@ -122,6 +124,10 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/moderation/items/{id}/decision", MODERATORS),
     roles("POST", "/api/v1/moderation/decisions", MODERATORS),
     roles("GET", "/api/v1/moderation/images/{id}", MODERATORS),
+    // Reviews (verified purchasers write; held ones are decided by moderators or parents).
+    public("GET", "/api/v1/products/{id}/reviews"),
+    roles("POST", "/api/v1/products/{id}/reviews", BUYERS),
+    roles("POST", "/api/v1/reviews/{id}/decision", REVIEW_DECIDERS),
     // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
     public("GET", "/api/v1/cart"),
     public("POST", "/api/v1/cart/lines"),

@@ -1129,6 +1129,9 @@ POST /api/v1/moderation/items/{id}/assign: moderator admin
 POST /api/v1/moderation/items/{id}/decision: moderator admin
 POST /api/v1/moderation/decisions: moderator admin
 GET /api/v1/moderation/images/{id}: moderator admin
+GET /api/v1/products/{id}/reviews: guest child parent seller moderator admin
+POST /api/v1/products/{id}/reviews: child parent
+POST /api/v1/reviews/{id}/decision: parent moderator admin
 GET /api/v1/cart: guest child parent seller moderator admin
 POST /api/v1/cart/lines: guest child parent seller moderator admin
 PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin

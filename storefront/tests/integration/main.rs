@@ -16,6 +16,7 @@ mod money;
 mod orders;
 mod outbox;
 mod payme;
+mod reviews;
 mod safety;
 mod store;
 mod support;
