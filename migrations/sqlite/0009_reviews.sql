@@ -28,3 +28,21 @@ CREATE INDEX reviews_product_status_idx ON reviews (product_id, status);
 CREATE INDEX reviews_author_created_idx ON reviews (author_user_id, created_at);
 CREATE INDEX reviews_seller_created_idx ON reviews (seller_id, created_at);
 CREATE INDEX reviews_text_hash_idx ON reviews (text_hash);
+
+-- One helpful vote per account and review.
+CREATE TABLE review_votes (
+    review_id   INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  TEXT    NOT NULL,
+    PRIMARY KEY (review_id, user_id)
+);
+
+-- One abuse report per account and review; enough of them take a published review down
+-- for a moderator.
+CREATE TABLE review_reports (
+    review_id   INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason      TEXT    NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+    created_at  TEXT    NOT NULL,
+    PRIMARY KEY (review_id, user_id)
+);

@@ -640,6 +640,164 @@ impl crate::db::Db {
     }
 }
 
+/// Abuse reports from distinct accounts that take a published review down for a moderator.
+pub const REPORTS_TO_HOLD: i64 = 3;
+
+/// What a vote or a report did.
+pub enum Flagged {
+    /// Counted (`true`) or already counted for this account (`false`).
+    Counted(bool),
+    /// No published review with that id.
+    NotFound,
+}
+
+/// A held review for a moderator.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HeldReview {
+    /// The review.
+    #[serde(flatten)]
+    pub review: ReviewView,
+    /// The author.
+    pub author_user_id: i64,
+    /// The child profile when a child wrote it.
+    pub child_id: Option<i64>,
+    /// The rules and models that screened it.
+    pub screened_by: String,
+}
+
+impl crate::db::Db {
+    /// Counts `user`'s helpful vote once.
+    pub async fn vote_helpful(&self, id: i64, user: i64, at: DateTime<Utc>) -> DbResult<Flagged> {
+        Ok(dispatch!(self, |pool, _d| {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO review_votes (review_id, user_id, created_at) \
+                 SELECT id, $2, $3 FROM reviews WHERE id = $1 AND status = 'published' \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(user)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM reviews WHERE id = $1 AND status = 'published'")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if exists.is_none() {
+                return Ok(Flagged::NotFound);
+            }
+            if inserted > 0 {
+                sqlx::query("UPDATE reviews SET helpful_count = helpful_count + 1 WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Flagged::Counted(inserted > 0)
+        }))
+    }
+
+    /// Records `user`'s abuse report once; the [`REPORTS_TO_HOLD`]th takes the review down
+    /// (held, `abuse_reports`), recomputing the rating with an outbox row.
+    pub async fn report_review(
+        &self,
+        id: i64,
+        user: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> DbResult<Flagged> {
+        Ok(dispatch!(self, |pool, dialect| {
+            let mut tx = pool.begin().await?;
+            if let Some(lock) = dialect.catalog_write_lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            let row: Option<(i64, String)> = sqlx::query_as(
+                "SELECT product_id, reasons FROM reviews WHERE id = $1 AND status = 'published'",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((product_id, reasons)) = row else {
+                return Ok(Flagged::NotFound);
+            };
+            let inserted = sqlx::query(
+                "INSERT INTO review_reports (review_id, user_id, reason, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(user)
+            .bind(reason)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let reports: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM review_reports WHERE review_id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if inserted > 0 && reports >= REPORTS_TO_HOLD {
+                let mut reasons = parse_reasons(&reasons);
+                reasons.push(ReviewReason {
+                    code: "abuse_reports".into(),
+                    score: 0.8,
+                    evidence: format!("{reports} accounts reported it"),
+                });
+                sqlx::query("UPDATE reviews SET status = 'held', reasons = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(reasons_json(&reasons)?)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(RECOMPUTE)
+                    .bind(product_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')")
+                    .bind(product_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Flagged::Counted(inserted > 0)
+        }))
+    }
+
+    /// Held reviews, oldest first (at most 100), for moderators.
+    pub async fn held_reviews(&self) -> DbResult<Vec<HeldReview>> {
+        Ok(dispatch!(self, |pool, _d| {
+            type Row = (i64, i64, i64, String, String, i64, Option<i64>, String);
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT id, product_id, CAST(rating AS BIGINT), body, reasons, author_user_id, \
+                 child_id, screened_by FROM reviews WHERE status = 'held' ORDER BY id LIMIT 100",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(
+                    |(id, product_id, rating, text, reasons, author, child, screened_by)| {
+                        HeldReview {
+                            review: ReviewView {
+                                id,
+                                product_id,
+                                rating,
+                                text,
+                                status: "held".into(),
+                                reasons: parse_reasons(&reasons),
+                            },
+                            author_user_id: author,
+                            child_id: child,
+                            screened_by,
+                        }
+                    },
+                )
+                .collect()
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

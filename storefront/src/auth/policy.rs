@@ -128,6 +128,9 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/api/v1/products/{id}/reviews"),
     roles("POST", "/api/v1/products/{id}/reviews", BUYERS),
     roles("POST", "/api/v1/reviews/{id}/decision", REVIEW_DECIDERS),
+    roles("POST", "/api/v1/reviews/{id}/helpful", BUYERS),
+    roles("POST", "/api/v1/reviews/{id}/report", BUYERS),
+    roles("GET", "/api/v1/moderation/reviews", MODERATORS),
     // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
     public("GET", "/api/v1/cart"),
     public("POST", "/api/v1/cart/lines"),

@@ -3,7 +3,7 @@
 //! See [`crate::reviews`] for the rules.
 
 use crate::auth::{ClientMeta, CurrentUser, Role};
-use crate::reviews::{self, ReviewDecision, ReviewRequest, ReviewView};
+use crate::reviews::{self, Flagged, HeldReview, ReviewDecision, ReviewRequest, ReviewView};
 use crate::routes::auth::JsonBody;
 use crate::routes::seller::parse_product_id;
 use crate::{ApiError, AppState};
@@ -11,6 +11,8 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The largest body these routes read.
 const MAX_BODY_BYTES: usize = 32 * 1024;
@@ -23,6 +25,9 @@ pub fn router() -> Router<AppState> {
             get(list_reviews).post(create_review),
         )
         .route("/api/v1/reviews/{id}/decision", post(decide_review))
+        .route("/api/v1/reviews/{id}/helpful", post(helpful))
+        .route("/api/v1/reviews/{id}/report", post(report))
+        .route("/api/v1/moderation/reviews", get(held_reviews))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -123,4 +128,112 @@ pub async fn decide_review(
     )
     .await?;
     Ok(Json(view))
+}
+
+/// Whether a vote or report was counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Counted {
+    /// `false` when this account had already voted or reported.
+    pub counted: bool,
+}
+
+fn flagged(id: i64, outcome: Flagged) -> Result<Json<Counted>, ApiError> {
+    match outcome {
+        Flagged::Counted(counted) => Ok(Json(Counted { counted })),
+        Flagged::NotFound => Err(ApiError::not_found(
+            "review_not_found",
+            format!("review {id} does not exist"),
+        )),
+    }
+}
+
+/// Marks a published review helpful, once per account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/helpful",
+    tag = "reviews",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Review id")),
+    responses(
+        (status = 200, description = "Counted (or already counted)", body = Counted),
+        (status = 400, description = "invalid_review_id", body = crate::error::ErrorBody),
+        (status = 404, description = "No published review (review_not_found)", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn helpful(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Counted>, ApiError> {
+    let id = parse_review_id(&id)?;
+    let outcome = state
+        .0
+        .db
+        .vote_helpful(id, user.id.0, state.0.auth.now())
+        .await?;
+    flagged(id, outcome)
+}
+
+/// `POST /api/v1/reviews/{id}/report`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// What is wrong with the review: 1 to 500 characters.
+    pub reason: String,
+}
+
+/// Reports an abusive review, once per account; enough reports hold it for a moderator.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/report",
+    tag = "reviews",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Review id")),
+    request_body = ReportRequest,
+    responses(
+        (status = 200, description = "Counted (or already reported)", body = Counted),
+        (status = 400, description = "invalid_review_id, invalid_reason, invalid_json", body = crate::error::ErrorBody),
+        (status = 404, description = "No published review (review_not_found)", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn report(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ReportRequest>,
+) -> Result<Json<Counted>, ApiError> {
+    let id = parse_review_id(&id)?;
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::bad_request(
+            "invalid_reason",
+            "the reason must have 1 to 500 characters",
+        ));
+    }
+    let outcome = state
+        .0
+        .db
+        .report_review(id, user.id.0, reason, state.0.auth.now())
+        .await?;
+    if matches!(outcome, Flagged::Counted(true)) {
+        state.0.index_wakeup.notify_one();
+    }
+    flagged(id, outcome)
+}
+
+/// Held reviews with their reasons, oldest first (at most 100).
+#[utoipa::path(
+    get,
+    path = "/api/v1/moderation/reviews",
+    tag = "reviews",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Held reviews", body = [HeldReview]),
+    )
+)]
+pub async fn held_reviews(
+    _moderator: CurrentUser,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<HeldReview>>, ApiError> {
+    Ok(Json(state.0.db.held_reviews().await?))
 }

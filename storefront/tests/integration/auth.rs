@@ -1132,6 +1132,9 @@ GET /api/v1/moderation/images/{id}: moderator admin
 GET /api/v1/products/{id}/reviews: guest child parent seller moderator admin
 POST /api/v1/products/{id}/reviews: child parent
 POST /api/v1/reviews/{id}/decision: parent moderator admin
+POST /api/v1/reviews/{id}/helpful: child parent
+POST /api/v1/reviews/{id}/report: child parent
+GET /api/v1/moderation/reviews: moderator admin
 GET /api/v1/cart: guest child parent seller moderator admin
 POST /api/v1/cart/lines: guest child parent seller moderator admin
 PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin

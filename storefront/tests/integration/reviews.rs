@@ -298,5 +298,90 @@ backend_tests!(
             .unwrap_or_else(|| panic!("product 2 not found: {}", found.body));
         assert_eq!(hit["rating_count"], 1);
         assert_eq!(hit["rating"], 4.0);
+
+        // Helpful votes count once per account.
+        let vote = |token: &str| {
+            call(Method::POST, &format!("/api/v1/reviews/{rid}/helpful")).bearer(token)
+        };
+        assert_eq!(
+            vote(&stranger).send(&app).await.expect(200)["counted"],
+            true
+        );
+        assert_eq!(
+            vote(&stranger).send(&app).await.expect(200)["counted"],
+            false
+        );
+        vote(&moderator).send(&app).await.expect(403);
+        call(Method::POST, "/api/v1/reviews/999999/helpful")
+            .bearer(&stranger)
+            .send(&app)
+            .await
+            .expect_error(404, "review_not_found");
+        assert_eq!(
+            scalar(
+                db,
+                &format!("SELECT CAST(helpful_count AS BIGINT) FROM reviews WHERE id = {rid}")
+            )
+            .await,
+            1
+        );
+        // Abuse reports: one per account; the third takes the review down for a moderator,
+        // and the rating with it.
+        let report = |token: &str, reason: &str| {
+            call(Method::POST, &format!("/api/v1/reviews/{rid}/report"))
+                .bearer(token)
+                .json(json!({ "reason": reason }))
+        };
+        report(&stranger, "")
+            .send(&app)
+            .await
+            .expect_error(400, "invalid_reason");
+        assert_eq!(
+            report(&stranger, "rude").send(&app).await.expect(200)["counted"],
+            true
+        );
+        assert_eq!(
+            report(&stranger, "rude").send(&app).await.expect(200)["counted"],
+            false
+        );
+        let (_, second) = user_with_role(&app, Role::Parent).await;
+        report(&second, "fake").send(&app).await.expect(200);
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT CAST(rating_count AS BIGINT) FROM products WHERE id = 2"
+            )
+            .await,
+            1
+        );
+        let (_, third) = user_with_role(&app, Role::Parent).await;
+        report(&third, "spam").send(&app).await.expect(200);
+        assert_eq!(
+            scalar(
+                db,
+                "SELECT CAST(rating_count AS BIGINT) FROM products WHERE id = 2"
+            )
+            .await,
+            0
+        );
+        let held = call(Method::GET, "/api/v1/moderation/reviews")
+            .bearer(&moderator)
+            .send(&app)
+            .await;
+        let held = held.expect(200).clone();
+        assert_eq!(held[0]["id"], rid);
+        assert!(
+            codes(&held[0]).contains(&"abuse_reports".to_owned()),
+            "{held}"
+        );
+        call(Method::GET, "/api/v1/moderation/reviews")
+            .bearer(&kin.parent)
+            .send(&app)
+            .await
+            .expect(403);
+        let public = call(Method::GET, "/api/v1/products/2/reviews")
+            .send(&app)
+            .await;
+        assert_eq!(public.expect(200).as_array().unwrap().len(), 0);
     }
 );
