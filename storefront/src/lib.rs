@@ -12,10 +12,13 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod indexing;
+pub mod listings;
 pub mod ml;
+pub mod moderation_queue;
 pub mod notify;
 pub mod openapi;
 pub mod payments;
+pub mod reviews;
 pub mod routes;
 pub mod seed;
 pub mod shopper;
@@ -66,6 +69,13 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             "seeded {} products",
             report.products
         );
+    }
+    let queued = db
+        .enqueue_held_products(chrono::Utc::now())
+        .await
+        .context("queueing held products for moderation")?;
+    if queued > 0 {
+        tracing::info!(queued, "queued {queued} held products for moderation");
     }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;

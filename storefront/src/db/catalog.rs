@@ -308,7 +308,7 @@ macro_rules! product_write {
     };
 }
 
-const INSERT_PRODUCT: &str = "INSERT INTO products (seller_id, brand_id, category_id, \
+pub(crate) const INSERT_PRODUCT: &str = "INSERT INTO products (seller_id, brand_id, category_id, \
        title_uz, title_uz_cyrl, title_ru, title_en, \
        description_uz, description_uz_cyrl, description_ru, description_en, \
        age_min_months, age_max_months, status, moderation_reasons, featured, \

@@ -1,4 +1,5 @@
-//! `GET /media/art/{category}/{n}.svg`: the generated catalogue art.
+//! `GET /media/art/{category}/{n}.svg`: the generated catalogue art; `GET /media/uploads/{id}`:
+//! images sellers uploaded, served only while their product is approved.
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -9,7 +10,9 @@ use axum::routing::get;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/media/art/{category}/{file}", get(art))
+    Router::new()
+        .route("/media/art/{category}/{file}", get(art))
+        .route("/media/uploads/{id}", get(upload))
 }
 
 async fn art(
@@ -31,5 +34,40 @@ async fn art(
             ),
         ],
         svg,
+    ))
+}
+
+async fn upload(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let not_found = || ApiError::not_found("image_not_found", "no such image");
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(not_found)?;
+    let image = state
+        .0
+        .db
+        .listing_image(id)
+        .await?
+        .filter(|image| image.status == moderation::ModerationStatus::Approved.as_str())
+        .ok_or_else(not_found)?;
+    let content_type = match image.content_type.as_str() {
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/gif" => "image/gif",
+        _ => return Err(not_found()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            // Not immutable: a take-down must stop serving it.
+            (header::CACHE_CONTROL, "public, max-age=60"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+        ],
+        image.bytes,
     ))
 }

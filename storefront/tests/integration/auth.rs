@@ -1098,6 +1098,7 @@ GET /api/v1/categories: guest child parent seller moderator admin
 GET /: guest child parent seller moderator admin
 GET /products/{id}: guest child parent seller moderator admin
 GET /media/art/{category}/{file}: guest child parent seller moderator admin
+GET /media/uploads/{id}: guest child parent seller moderator admin
 POST /api/v1/auth/register: guest child parent seller moderator admin
 POST /api/v1/auth/login: guest child parent seller moderator admin
 POST /api/v1/auth/login/2fa: guest child parent seller moderator admin
@@ -1122,6 +1123,25 @@ GET /api/v1/compare: guest child parent seller moderator admin
 GET /api/v1/recently-viewed: guest child parent seller moderator admin
 POST /api/v1/recently-viewed/{product_id}: guest child parent seller moderator admin
 POST /api/v1/orders/{id}/reorder: child parent
+GET /api/v1/seller/products: seller
+POST /api/v1/seller/products: seller
+GET /api/v1/seller/products/{id}: seller
+PUT /api/v1/seller/products/{id}: seller
+DELETE /api/v1/seller/products/{id}: seller
+POST /api/v1/seller/products/{id}/appeal: seller
+POST /api/v1/seller/products/{id}/images: seller
+GET /api/v1/moderation/queue: moderator admin
+GET /api/v1/moderation/items/{id}: moderator admin
+POST /api/v1/moderation/items/{id}/assign: moderator admin
+POST /api/v1/moderation/items/{id}/decision: moderator admin
+POST /api/v1/moderation/decisions: moderator admin
+GET /api/v1/moderation/images/{id}: moderator admin
+GET /api/v1/products/{id}/reviews: guest child parent seller moderator admin
+POST /api/v1/products/{id}/reviews: child parent
+POST /api/v1/reviews/{id}/decision: parent moderator admin
+POST /api/v1/reviews/{id}/helpful: child parent
+POST /api/v1/reviews/{id}/report: child parent
+GET /api/v1/moderation/reviews: moderator admin
 GET /api/v1/cart: guest child parent seller moderator admin
 POST /api/v1/cart/lines: guest child parent seller moderator admin
 PUT /api/v1/cart/lines/{sku}: guest child parent seller moderator admin
