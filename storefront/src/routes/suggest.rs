@@ -16,6 +16,8 @@
 //! listing tagged for exactly that age): blocked or unsafe terms are never suggested, even when
 //! many sessions searched them.
 
+use crate::auth::{MaybeUser, Role};
+use crate::commerce::screen_time;
 use crate::routes::search::{CategoryRef, decode_pairs};
 use crate::{ApiError, AppState, run_blocking};
 use axum::extract::{RawQuery, State};
@@ -191,9 +193,16 @@ impl SuggestParams {
 )]
 pub async fn suggest(
     State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let params = SuggestParams::parse(raw.as_deref())?;
+    // A child whose parent turned search off gets no suggestions either.
+    if let Some(user) = user.filter(|user| user.role == Role::Child)
+        && let Some((_, controls)) = screen_time::search_rules(&state.0.db, user.id).await?
+    {
+        screen_time::check_search_allowed(&controls)?;
+    }
     let audience = Audience::new(i64::from(params.age_months))
         .map_err(|error| ApiError::bad_request("invalid_age", error.to_string()))?;
     let since = chrono::Utc::now().timestamp() - POPULAR_WINDOW_DAYS * 86_400;

@@ -1093,6 +1093,7 @@ const EXPECTED_MATRIX: &str = "\
 GET /health: guest child parent seller moderator admin
 GET /api/openapi.json: guest child parent seller moderator admin
 GET /api/v1/search: guest child parent seller moderator admin
+GET /api/v1/suggest: guest child parent seller moderator admin
 GET /api/v1/products/{id}: guest child parent seller moderator admin
 GET /api/v1/categories: guest child parent seller moderator admin
 GET /: guest child parent seller moderator admin

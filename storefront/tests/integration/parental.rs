@@ -59,8 +59,18 @@ backend_tests!(
         search_as(&app, Some(&family.child))
             .await
             .expect_error(403, "search_disabled");
+        // Suggestions are searches too.
+        call(Method::GET, "/api/v1/suggest?q=rob&age_months=72")
+            .bearer(&family.child)
+            .send(&app)
+            .await
+            .expect_error(403, "search_disabled");
         // Only the child is refused: guests and the parent still search.
         search_as(&app, None).await.expect(200);
+        call(Method::GET, "/api/v1/suggest?q=rob&age_months=72")
+            .send(&app)
+            .await
+            .expect(200);
         search_as(&app, Some(&family.parent)).await.expect(200);
         let stored = call(
             Method::GET,
