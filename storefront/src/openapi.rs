@@ -37,6 +37,8 @@ use utoipa::OpenApi;
         crate::routes::seller::delete_product,
         crate::routes::seller::appeal,
         crate::routes::seller::upload_image,
+        crate::routes::seller_profile::get_profile,
+        crate::routes::seller_profile::put_profile,
         crate::routes::moderation::queue,
         crate::routes::moderation::item,
         crate::routes::moderation::assign,

@@ -17,6 +17,7 @@ pub mod push;
 pub mod reviews;
 pub mod search;
 pub mod seller;
+pub mod seller_profile;
 pub mod shipments;
 pub mod shopper;
 pub mod sms_callbacks;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(push::router())
         .merge(sms_callbacks::router())
         .merge(seller::router())
+        .merge(seller_profile::router())
         .merge(moderation::router())
         .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))

@@ -1093,6 +1093,7 @@ const EXPECTED_MATRIX: &str = "\
 GET /health: guest child parent seller moderator admin
 GET /api/openapi.json: guest child parent seller moderator admin
 GET /api/v1/search: guest child parent seller moderator admin
+GET /api/v1/suggest: guest child parent seller moderator admin
 GET /api/v1/products/{id}: guest child parent seller moderator admin
 GET /api/v1/categories: guest child parent seller moderator admin
 GET /: guest child parent seller moderator admin
@@ -1130,6 +1131,8 @@ PUT /api/v1/seller/products/{id}: seller
 DELETE /api/v1/seller/products/{id}: seller
 POST /api/v1/seller/products/{id}/appeal: seller
 POST /api/v1/seller/products/{id}/images: seller
+GET /api/v1/seller/profile: seller
+PUT /api/v1/seller/profile: seller
 GET /api/v1/moderation/queue: moderator admin
 GET /api/v1/moderation/items/{id}: moderator admin
 POST /api/v1/moderation/items/{id}/assign: moderator admin

@@ -25,6 +25,7 @@ mod parental;
 mod payme;
 mod reviews;
 mod safety;
+mod seller_profile;
 mod shopper;
 mod store;
 mod suggest;
