@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod routes;
 pub mod seed;
 pub mod seller_profile;
+pub mod seller_sales;
 pub mod shopper;
 pub mod state;
 

@@ -39,6 +39,7 @@ use utoipa::OpenApi;
         crate::routes::seller::upload_image,
         crate::routes::seller_profile::get_profile,
         crate::routes::seller_profile::put_profile,
+        crate::routes::seller_sales::sales,
         crate::routes::moderation::queue,
         crate::routes::moderation::item,
         crate::routes::moderation::assign,

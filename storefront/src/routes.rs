@@ -18,6 +18,7 @@ pub mod reviews;
 pub mod search;
 pub mod seller;
 pub mod seller_profile;
+pub mod seller_sales;
 pub mod shipments;
 pub mod shopper;
 pub mod sms_callbacks;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sms_callbacks::router())
         .merge(seller::router())
         .merge(seller_profile::router())
+        .merge(seller_sales::router())
         .merge(moderation::router())
         .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))

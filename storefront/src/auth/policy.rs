@@ -130,6 +130,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     // Seller onboarding: the shop profile of the seller's own shop.
     roles("GET", "/api/v1/seller/profile", SELLERS),
     roles("PUT", "/api/v1/seller/profile", SELLERS),
+    roles("GET", "/api/v1/seller/sales", SELLERS),
     // The moderation queue.
     roles("GET", "/api/v1/moderation/queue", MODERATORS),
     roles("GET", "/api/v1/moderation/items/{id}", MODERATORS),

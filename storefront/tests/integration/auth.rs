@@ -1133,6 +1133,7 @@ POST /api/v1/seller/products/{id}/appeal: seller
 POST /api/v1/seller/products/{id}/images: seller
 GET /api/v1/seller/profile: seller
 PUT /api/v1/seller/profile: seller
+GET /api/v1/seller/sales: seller
 GET /api/v1/moderation/queue: moderator admin
 GET /api/v1/moderation/items/{id}: moderator admin
 POST /api/v1/moderation/items/{id}/assign: moderator admin

@@ -26,6 +26,7 @@ mod payme;
 mod reviews;
 mod safety;
 mod seller_profile;
+mod seller_sales;
 mod shopper;
 mod store;
 mod suggest;
