@@ -15,3 +15,14 @@ CREATE TABLE seller_profiles (
     updated_by      BIGINT,
     updated_at      TIMESTAMPTZ NOT NULL
 );
+
+-- Featured products: curated by an admin or promoted by their seller. The public list joins
+-- products on every read, so only approved products inside the audience's age are shown.
+CREATE TABLE featured_products (
+    product_id  BIGINT PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
+    source      TEXT NOT NULL CHECK (source IN ('admin', 'seller')),
+    seller_id   BIGINT NOT NULL REFERENCES sellers (id) ON DELETE CASCADE,
+    created_by  BIGINT,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX featured_products_seller_idx ON featured_products (seller_id, source);

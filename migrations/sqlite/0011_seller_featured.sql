@@ -15,3 +15,14 @@ CREATE TABLE seller_profiles (
     updated_by      INTEGER,
     updated_at      TEXT    NOT NULL
 );
+
+-- Featured products: curated by an admin or promoted by their seller. The public list joins
+-- products on every read, so only approved products inside the audience's age are shown.
+CREATE TABLE featured_products (
+    product_id  INTEGER PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
+    source      TEXT NOT NULL CHECK (source IN ('admin', 'seller')),
+    seller_id   INTEGER NOT NULL REFERENCES sellers (id) ON DELETE CASCADE,
+    created_by  INTEGER,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX featured_products_seller_idx ON featured_products (seller_id, source);

@@ -5,6 +5,7 @@ pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
 pub mod categories;
+pub mod featured;
 pub mod health;
 pub mod media;
 pub mod moderation;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(seller::router())
         .merge(seller_profile::router())
         .merge(seller_sales::router())
+        .merge(featured::router())
         .merge(moderation::router())
         .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))

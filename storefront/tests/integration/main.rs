@@ -11,6 +11,7 @@ mod click;
 mod concurrency;
 mod crash;
 mod family;
+mod featured;
 mod listings;
 mod moderation_queue;
 mod money;
