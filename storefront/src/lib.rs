@@ -21,6 +21,8 @@ pub mod payments;
 pub mod reviews;
 pub mod routes;
 pub mod seed;
+pub mod seller_profile;
+pub mod seller_sales;
 pub mod shopper;
 pub mod state;
 

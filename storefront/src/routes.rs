@@ -5,6 +5,7 @@ pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
 pub mod categories;
+pub mod featured;
 pub mod health;
 pub mod media;
 pub mod moderation;
@@ -17,6 +18,8 @@ pub mod push;
 pub mod reviews;
 pub mod search;
 pub mod seller;
+pub mod seller_profile;
+pub mod seller_sales;
 pub mod shipments;
 pub mod shopper;
 pub mod sms_callbacks;
@@ -52,6 +55,9 @@ pub fn router(state: AppState) -> Router {
         .merge(push::router())
         .merge(sms_callbacks::router())
         .merge(seller::router())
+        .merge(seller_profile::router())
+        .merge(seller_sales::router())
+        .merge(featured::router())
         .merge(moderation::router())
         .merge(reviews::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))

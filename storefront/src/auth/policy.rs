@@ -127,6 +127,15 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("DELETE", "/api/v1/seller/products/{id}", SELLERS),
     roles("POST", "/api/v1/seller/products/{id}/appeal", SELLERS),
     roles("POST", "/api/v1/seller/products/{id}/images", SELLERS),
+    // Seller onboarding: the shop profile of the seller's own shop.
+    roles("GET", "/api/v1/seller/profile", SELLERS),
+    roles("PUT", "/api/v1/seller/profile", SELLERS),
+    roles("GET", "/api/v1/seller/sales", SELLERS),
+    // Featured products: public list, admin curation, seller promotion of own products.
+    public("GET", "/api/v1/featured"),
+    roles("PUT", "/api/v1/admin/featured/{product_id}", ADMINS),
+    roles("DELETE", "/api/v1/admin/featured/{product_id}", ADMINS),
+    roles("POST", "/api/v1/seller/products/{id}/promote", SELLERS),
     // The moderation queue.
     roles("GET", "/api/v1/moderation/queue", MODERATORS),
     roles("GET", "/api/v1/moderation/items/{id}", MODERATORS),

@@ -1131,6 +1131,13 @@ PUT /api/v1/seller/products/{id}: seller
 DELETE /api/v1/seller/products/{id}: seller
 POST /api/v1/seller/products/{id}/appeal: seller
 POST /api/v1/seller/products/{id}/images: seller
+GET /api/v1/seller/profile: seller
+PUT /api/v1/seller/profile: seller
+GET /api/v1/seller/sales: seller
+GET /api/v1/featured: guest child parent seller moderator admin
+PUT /api/v1/admin/featured/{product_id}: admin
+DELETE /api/v1/admin/featured/{product_id}: admin
+POST /api/v1/seller/products/{id}/promote: seller
 GET /api/v1/moderation/queue: moderator admin
 GET /api/v1/moderation/items/{id}: moderator admin
 POST /api/v1/moderation/items/{id}/assign: moderator admin
