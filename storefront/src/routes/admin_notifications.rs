@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/admin/notifications", get(search))
+        .route("/api/v1/admin/notifications", get(search_notifications))
         .route("/api/v1/admin/notifications/metrics", get(metrics))
         .route("/api/v1/admin/notifications/{id}/resend", post(resend))
         .route("/api/v1/admin/notifications/{id}/retry", post(retry))
@@ -222,7 +222,7 @@ pub fn parse_filter(raw: Option<&str>) -> Result<AuditFilter, ApiError> {
         (status = 403, description = "Not an admin (forbidden)", body = crate::error::ErrorBody),
     )
 )]
-pub async fn search(
+pub async fn search_notifications(
     _admin: CurrentUser,
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

@@ -28,7 +28,9 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/api/v1/seller/products/{id}",
-            get(product).put(update_product).delete(delete_product),
+            get(seller_product)
+                .put(update_product)
+                .delete(delete_product),
         )
         .route("/api/v1/seller/products/{id}/appeal", post(appeal))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -134,7 +136,7 @@ pub async fn list_products(
         (status = 404, description = "No such product of this seller (product_not_found)", body = crate::error::ErrorBody),
     )
 )]
-pub async fn product(
+pub async fn seller_product(
     user: CurrentUser,
     State(state): State<AppState>,
     Path(id): Path<String>,
