@@ -121,26 +121,7 @@ pub async fn product(
             .find(|(key, _)| key == name)
             .map(|(_, v)| v.as_str())
     };
-    let audience = match value("age_months") {
-        None | Some("") => None,
-        Some(age) => Some(
-            age.parse::<i64>()
-                .ok()
-                .and_then(|age| Audience::new(age).ok())
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_age",
-                        "age_months must be an integer from 0 to 216",
-                    )
-                })?,
-        ),
-    };
-    let lang = match value("lang") {
-        None | Some("") => Lang::Uz,
-        Some(tag) => Lang::parse(tag).ok_or_else(|| {
-            ApiError::bad_request("invalid_lang", "lang must be one of uz, uz-Cyrl, ru, en")
-        })?,
-    };
+    let (audience, lang) = parse_audience_and_lang(value("age_months"), value("lang"))?;
     Ok(Json(load_product_view(&state, id, audience, lang).await?))
 }
 
@@ -251,4 +232,33 @@ fn localized(texts: crate::db::catalog::ProductTexts) -> LocalizedText {
         ru: texts.ru,
         en: texts.en,
     }
+}
+
+/// Parses the optional `age_months` and `lang` of a product view (the product page and the
+/// comparison): an empty value is the same as an absent one.
+pub(crate) fn parse_audience_and_lang(
+    age_months: Option<&str>,
+    lang: Option<&str>,
+) -> Result<(Option<Audience>, Lang), ApiError> {
+    let audience = match age_months {
+        None | Some("") => None,
+        Some(age) => Some(
+            age.parse::<i64>()
+                .ok()
+                .and_then(|age| Audience::new(age).ok())
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_age",
+                        "age_months must be an integer from 0 to 216",
+                    )
+                })?,
+        ),
+    };
+    let lang = match lang {
+        None | Some("") => Lang::Uz,
+        Some(tag) => Lang::parse(tag).ok_or_else(|| {
+            ApiError::bad_request("invalid_lang", "lang must be one of uz, uz-Cyrl, ru, en")
+        })?,
+    };
+    Ok((audience, lang))
 }

@@ -9,7 +9,9 @@ use crate::commerce::CommerceError;
 use crate::commerce::OrderId;
 use crate::commerce::cart::{self, CartOwner, LineChange};
 use crate::routes::orders::parse_path_id;
-use crate::routes::products::{ProductView, load_product_view, parse_product_id};
+use crate::routes::products::{
+    ProductView, load_product_view, parse_audience_and_lang, parse_product_id,
+};
 use crate::routes::search::decode_pairs;
 use crate::shopper::{self, COMPARE_MAX, Viewer, WishlistAdd};
 use crate::{ApiError, AppState};
@@ -18,7 +20,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use engine::Lang;
-use moderation::Audience;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -297,26 +298,7 @@ pub async fn compare(
         }
         ids.push(id);
     }
-    let audience = match value("age_months") {
-        None | Some("") => None,
-        Some(age) => Some(
-            age.parse::<i64>()
-                .ok()
-                .and_then(|age| Audience::new(age).ok())
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_age",
-                        "age_months must be an integer from 0 to 216",
-                    )
-                })?,
-        ),
-    };
-    let lang = match value("lang") {
-        None | Some("") => Lang::Uz,
-        Some(tag) => Lang::parse(tag).ok_or_else(|| {
-            ApiError::bad_request("invalid_lang", "lang must be one of uz, uz-Cyrl, ru, en")
-        })?,
-    };
+    let (audience, lang) = parse_audience_and_lang(value("age_months"), value("lang"))?;
     let mut products = Vec::with_capacity(ids.len());
     for id in ids {
         products.push(load_product_view(&state, id, audience, lang).await?);
