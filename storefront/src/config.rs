@@ -70,6 +70,17 @@ pub struct Config {
     pub notify: NotifyConfig,
 }
 
+/// Where the notification queue runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NotifyQueue {
+    /// Redis when a Redis URL is configured, else SQL.
+    Auto,
+    /// The SQL store.
+    Sql,
+    /// Redis (needs `BOLAJON_REDIS_URL`).
+    Redis,
+}
+
 /// Notifications. Each channel is on when its settings are given; secrets only from the
 /// environment.
 #[derive(Clone, Args)]
@@ -83,6 +94,16 @@ pub struct NotifyConfig {
         global = true
     )]
     pub notify_worker: bool,
+    /// Where the notification queue runs: `auto` (Redis when `BOLAJON_REDIS_URL` is set, so
+    /// several nodes share it; else SQL), `sql` or `redis`. The outbox and the audit stay in SQL.
+    #[arg(
+        long,
+        env = "BOLAJON_NOTIFY_QUEUE",
+        value_enum,
+        default_value = "auto",
+        global = true
+    )]
+    pub notify_queue: NotifyQueue,
     /// Public base URL of the service, for links in messages (approve / decline).
     #[arg(
         long,
@@ -189,6 +210,7 @@ impl std::fmt::Debug for NotifyConfig {
         let redact = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
         f.debug_struct("NotifyConfig")
             .field("notify_worker", &self.notify_worker)
+            .field("notify_queue", &self.notify_queue)
             .field("public_url", &self.public_url)
             .field("smtp_host", &self.smtp_host)
             .field("smtp_port", &self.smtp_port)

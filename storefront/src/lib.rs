@@ -82,6 +82,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
     let (_, notify) = notify::channels_from_config(&config.notify, None)?;
+    notify::events::set_public_url(&config.notify.public_url);
     let mut state = AppState::new_with_auth(db, Arc::new(engine), auth)
         .await?
         .with_notify(notify)?;
@@ -162,13 +163,27 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
             None => None,
         };
         let (channels, _) = notify::channels_from_config(&config.notify, limiter)?;
-        let worker = notify::worker::Worker::new(
+        let mut worker = notify::worker::Worker::new(
             state.0.db.clone(),
             Arc::new(channels),
             Arc::new(notify::worker::TaskRegistry::with_builtins()),
             notify::worker::WorkerSettings::default(),
         )
         .with_wakeup(state.0.notify_wakeup.clone());
+        let redis_url = match (config.notify.notify_queue, &config.redis_url) {
+            (config::NotifyQueue::Sql, _) | (config::NotifyQueue::Auto, None) => None,
+            (config::NotifyQueue::Auto | config::NotifyQueue::Redis, Some(url)) => Some(url),
+            (config::NotifyQueue::Redis, None) => {
+                anyhow::bail!("BOLAJON_NOTIFY_QUEUE=redis needs BOLAJON_REDIS_URL")
+            }
+        };
+        if let Some(url) = redis_url {
+            let queue = notify::redis_queue::RedisQueue::connect(url, "bolajon:jobs")
+                .await
+                .context("connecting to redis for the notification queue")?;
+            tracing::info!("notification queue on redis (outbox and audit in sql)");
+            worker = worker.with_redis(Arc::new(queue));
+        }
         Some(tokio::spawn(worker.run(stop_receiver)))
     } else {
         None

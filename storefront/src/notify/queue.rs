@@ -65,7 +65,7 @@ impl JobStatus {
 }
 
 /// One row of `notification_jobs`: a job and its audit record.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, serde::Deserialize)]
 pub struct JobRow {
     /// Id.
     pub id: i64,
@@ -146,7 +146,7 @@ impl JobRow {
     }
 }
 
-const COLUMNS: &str = "id, kind, channel, priority, idempotency_key, user_id, recipient, \
+pub(super) const COLUMNS: &str = "id, kind, channel, priority, idempotency_key, user_id, recipient, \
     recipient_masked, language, payload, template, template_version, status, attempts, \
     lease_expiries, max_attempts, run_at, lease_owner, lease_until, last_error, provider_ref, provider_status, \
     resend_of, created_at, updated_at, delivered_at";
@@ -516,7 +516,7 @@ pub async fn retry_dead(db: &Db, id: i64) -> Result<()> {
     let changed = dispatch!(db, |pool, _d| {
         sqlx::query(
             "UPDATE notification_jobs SET status = 'queued', attempts = 0, run_at = $2, \
-             updated_at = $2 WHERE id = $1 AND status = 'dead'",
+             updated_at = $2, relayed_at = NULL WHERE id = $1 AND status = 'dead'",
         )
         .bind(id)
         .bind(now)

@@ -4,6 +4,7 @@
 use super::email::Mailer;
 use super::push::PushSender;
 use super::queue::{self, FailOutcome, JobRow};
+use super::redis_queue::{RELAY_BATCH, RedisQueue};
 use super::sms::SmsProvider;
 use super::{Channel, Conn, EventKind, now_ms, templates};
 use crate::auth::rate_limit::{Decision, RateLimiter, Rule};
@@ -303,6 +304,7 @@ pub struct Worker {
     tasks: Arc<TaskRegistry>,
     settings: WorkerSettings,
     wakeup: Arc<tokio::sync::Notify>,
+    redis: Option<Arc<RedisQueue>>,
 }
 
 /// What one pass did.
@@ -343,7 +345,20 @@ impl Worker {
             tasks,
             settings,
             wakeup: Arc::new(tokio::sync::Notify::new()),
+            redis: None,
         }
+    }
+
+    /// Claims from the Redis queue (shared by every node) instead of the SQL one; each pass
+    /// first relays newly enqueued jobs from the SQL outbox (see [`super::redis_queue`]).
+    pub fn with_redis(mut self, queue: Arc<RedisQueue>) -> Self {
+        self.redis = Some(queue);
+        self
+    }
+
+    /// Returns the Redis queue, when the worker uses one.
+    pub fn redis(&self) -> Option<&Arc<RedisQueue>> {
+        self.redis.as_ref()
     }
 
     /// Uses `wakeup` (e.g. the app state's) to be woken after an enqueue.
@@ -369,13 +384,28 @@ impl Worker {
 
     /// Claims one batch and delivers it. Returns what happened.
     pub async fn run_once(&self) -> super::Result<PassReport> {
-        let jobs = queue::claim(
-            &self.db,
-            &self.owner,
-            self.settings.batch,
-            self.settings.lease,
-        )
-        .await?;
+        let jobs = match &self.redis {
+            None => {
+                queue::claim(
+                    &self.db,
+                    &self.owner,
+                    self.settings.batch,
+                    self.settings.lease,
+                )
+                .await?
+            }
+            Some(redis) => {
+                redis.relay(&self.db, RELAY_BATCH).await?;
+                redis
+                    .claim(
+                        &self.db,
+                        &self.owner,
+                        self.settings.batch,
+                        self.settings.lease,
+                    )
+                    .await?
+            }
+        };
         let mut report = PassReport {
             claimed: jobs.len(),
             ..PassReport::default()
@@ -407,7 +437,11 @@ impl Worker {
             tokio::select! {
                 result = &mut deliver => break result,
                 _ = heartbeat.tick() => {
-                    if !queue::extend_lease(&self.db, job.id, &self.owner, self.settings.lease).await? {
+                    let held = match &self.redis {
+                        None => queue::extend_lease(&self.db, job.id, &self.owner, self.settings.lease).await?,
+                        Some(redis) => redis.extend_lease(job.id, &self.owner, self.settings.lease).await?,
+                    };
+                    if !held {
                         tracing::warn!(job = job.id, "lost the lease of job {}", job.id);
                     }
                 }
@@ -415,13 +449,15 @@ impl Worker {
         };
         match result {
             Ok(delivered) => {
-                let done = queue::complete(
-                    &self.db,
-                    job.id,
-                    &self.owner,
-                    delivered.provider_ref.as_deref(),
-                )
-                .await?;
+                let provider_ref = delivered.provider_ref.as_deref();
+                let done = match &self.redis {
+                    None => queue::complete(&self.db, job.id, &self.owner, provider_ref).await?,
+                    Some(redis) => {
+                        redis
+                            .complete(&self.db, &job, &self.owner, provider_ref)
+                            .await?
+                    }
+                };
                 Ok(if done {
                     Outcome::Delivered
                 } else {
@@ -435,15 +471,17 @@ impl Worker {
                     self.settings.backoff_base,
                     self.settings.backoff_max,
                 );
-                let outcome = queue::fail(
-                    &self.db,
-                    &job,
-                    &self.owner,
-                    &error.to_string(),
-                    permanent,
-                    delay,
-                )
-                .await?;
+                let message = error.to_string();
+                let outcome = match &self.redis {
+                    None => {
+                        queue::fail(&self.db, &job, &self.owner, &message, permanent, delay).await?
+                    }
+                    Some(redis) => {
+                        redis
+                            .fail(&self.db, &job, &self.owner, &message, permanent, delay)
+                            .await?
+                    }
+                };
                 match outcome {
                     FailOutcome::Retry(at) => {
                         tracing::info!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job {} failed, retry at {at}: {error}", job.id);
