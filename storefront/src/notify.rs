@@ -61,11 +61,30 @@
 //! side can drop a repeat. Recurring maintenance (retention purge, and whatever other modules
 //! register by name in [`worker::TaskRegistry`]) runs through the same queue, once per period
 //! across every node.
+//!
+//! # Backends
+//!
+//! The queue runs on the SQL store by default ([`queue`]) and on Redis when configured
+//! (`BOLAJON_NOTIFY_QUEUE=auto` with `BOLAJON_REDIS_URL`, or `redis`; see [`redis_queue`]), so
+//! several service nodes share one queue without polling the database for claims. The outbox,
+//! the idempotency keys and the audit trail stay in SQL in both cases: on Redis a relay copies
+//! committed jobs from `notification_jobs` into Redis and the worker writes each outcome back,
+//! so "a crash can neither lose nor invent a message" holds the same way (see the
+//! [`redis_queue`] docs for the argument). [`worker::Worker::with_redis`] switches a worker.
+//!
+//! # Events
+//!
+//! [`events`] turns business changes into notifications inside their transactions: every
+//! `order_events` row (placed, ask-to-buy, paid, shipped, delivered, refunded), a child's
+//! spending limit reached by a payment, a seller's moderation decision, and a review held or
+//! published. The recipient's language is the account's `users.language`.
 
 pub mod bench;
 pub mod email;
+pub mod events;
 pub mod push;
 pub mod queue;
+pub mod redis_queue;
 pub mod sms;
 pub mod templates;
 pub mod worker;
@@ -104,6 +123,9 @@ pub enum Error {
     /// Stored data is not what the schema promises.
     #[error("corrupt notification row: {0}")]
     Corrupt(String),
+    /// The Redis queue failed.
+    #[error("redis error: {0}")]
+    Redis(String),
 }
 
 /// The small classification of [`Error`], for callers that map errors to answers.
@@ -129,7 +151,7 @@ impl Error {
             | Self::MarketingToChild => ErrorKind::InvalidRequest,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::Db(_) | Self::Corrupt(_) => ErrorKind::Internal,
+            Self::Db(_) | Self::Corrupt(_) | Self::Redis(_) => ErrorKind::Internal,
         }
     }
 }
@@ -146,7 +168,9 @@ impl From<Error> for crate::ApiError {
             Error::MarketingToChild => Self::bad_request("marketing_to_child", error.to_string()),
             Error::NotFound(_) => Self::not_found("notification_not_found", error.to_string()),
             Error::Conflict(_) => Self::conflict("notification_conflict", error.to_string()),
-            Error::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => Self::unavailable(error),
+            Error::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) | Error::Redis(_) => {
+                Self::unavailable(error)
+            }
             Error::Db(_) | Error::Corrupt(_) => Self::internal(error),
         }
     }

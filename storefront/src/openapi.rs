@@ -100,6 +100,8 @@ use utoipa::OpenApi;
         crate::routes::push::list_subscriptions,
         crate::routes::push::subscribe,
         crate::routes::push::unsubscribe,
+        crate::routes::notify_preferences::get_notify_preferences,
+        crate::routes::notify_preferences::put_notify_preferences,
         crate::routes::sms_callbacks::eskiz_callback,
     ),
     modifiers(&SessionSecurity),

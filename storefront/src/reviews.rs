@@ -537,6 +537,16 @@ impl crate::db::Db {
                     .bind(review.product_id)
                     .execute(&mut *tx)
                     .await?;
+            } else {
+                // The author (a child's parent) hears the review is held (issue 8).
+                crate::notify::events::on_review(
+                    (&mut *tx).into(),
+                    id,
+                    review.author,
+                    review.product_id,
+                    false,
+                )
+                .await?;
             }
             tx.commit().await?;
             Inserted::Review(ReviewView {
@@ -602,6 +612,14 @@ impl crate::db::Db {
                 sqlx::query("INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')")
                     .bind(product_id)
                     .execute(&mut *tx)
+                    .await?;
+                // The author (a child's parent) hears the review is published (issue 8).
+                let author: i64 =
+                    sqlx::query_scalar("SELECT author_user_id FROM reviews WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                crate::notify::events::on_review((&mut *tx).into(), id, author, product_id, true)
                     .await?;
             }
             tx.commit().await?;

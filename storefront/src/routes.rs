@@ -9,6 +9,7 @@ pub mod featured;
 pub mod health;
 pub mod media;
 pub mod moderation;
+pub mod notify_preferences;
 pub mod orders;
 pub mod pages;
 pub mod payments;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(shopper::router())
         .merge(admin_notifications::router())
         .merge(push::router())
+        .merge(notify_preferences::router())
         .merge(sms_callbacks::router())
         .merge(seller::router())
         .merge(seller_profile::router())

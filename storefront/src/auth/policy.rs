@@ -198,6 +198,8 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("GET", "/api/v1/push/subscriptions", SIGNED_IN),
     roles("POST", "/api/v1/push/subscriptions", SIGNED_IN),
     roles("DELETE", "/api/v1/push/subscriptions/{id}", SIGNED_IN),
+    roles("GET", "/api/v1/notify/preferences", SIGNED_IN),
+    roles("PUT", "/api/v1/notify/preferences", SIGNED_IN),
     // Eskiz's delivery reports: authenticated by the secret in the callback URL.
     public("POST", "/api/v1/notify/sms/eskiz/callback"),
 ];

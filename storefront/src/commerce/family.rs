@@ -419,6 +419,40 @@ pub(crate) async fn check_spending_with(
     Ok(())
 }
 
+/// After a child's order is paid: notifies the parent (issue 8) of each daily or monthly limit
+/// the child's spending has now reached, in the payment's transaction.
+pub(crate) async fn notify_limits_reached(
+    conn: &mut Conn<'_>,
+    order: OrderId,
+    now: DateTime<Utc>,
+) -> CommerceResult<()> {
+    let child: Option<Option<ChildId>> = dispatch_conn!(conn, |c| {
+        sqlx::query_scalar("SELECT child_id FROM orders WHERE id = $1")
+            .bind(order)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let Some(child) = child.flatten() else {
+        return Ok(());
+    };
+    let controls = load_controls(conn, child).await?;
+    let (day, month) = day_and_month_start(now);
+    for (limit, since, period) in [
+        (controls.daily_limit_tiyin, day, "day"),
+        (controls.monthly_limit_tiyin, month, "month"),
+    ] {
+        let Some(limit) = limit else { continue };
+        let spent = spent_since(conn, child, since, None).await?;
+        if spent >= limit {
+            let slot = format!("{period}:{}", since.format("%Y-%m-%d"));
+            crate::notify::events::on_limit_reached(conn.as_notify(), child.0, limit, spent, &slot)
+                .await
+                .map_err(crate::db::DbError::from)?;
+        }
+    }
+    Ok(())
+}
+
 /// A purchase request as the parent sees it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, ToSchema)]
 pub struct PurchaseRequestView {

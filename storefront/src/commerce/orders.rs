@@ -267,6 +267,7 @@ pub async fn insert_event(
     payload: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> CommerceResult<()> {
+    let event = payload;
     let payload = payload.to_string();
     dispatch_conn!(conn, |c| {
         sqlx::query(
@@ -279,6 +280,13 @@ pub async fn insert_event(
         .execute(&mut *c)
         .await?;
     });
+    // The notification the event causes, in the same transaction (issue 8).
+    crate::notify::events::on_order_event(conn.as_notify(), order.0, kind.as_str(), event)
+        .await
+        .map_err(crate::db::DbError::from)?;
+    if kind == EventKind::OrderPaid {
+        super::family::notify_limits_reached(conn, order, now).await?;
+    }
     Ok(())
 }
 

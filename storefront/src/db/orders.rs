@@ -34,6 +34,14 @@ impl Conn<'_> {
         }
     }
 
+    /// Reborrows the connection for the notification outbox ([`crate::notify::enqueue`]).
+    pub fn as_notify(&mut self) -> crate::notify::Conn<'_> {
+        match self {
+            Self::Sqlite(c) => crate::notify::Conn::Sqlite(c),
+            Self::Postgres(c) => crate::notify::Conn::Postgres(c),
+        }
+    }
+
     /// Returns the backend's SQL dialect.
     pub(crate) fn dialect(&self) -> &'static Dialect {
         match self {

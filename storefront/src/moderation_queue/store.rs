@@ -540,6 +540,21 @@ impl Db {
                         scores_json: write.scores_json,
                     }
                 );
+                // The seller hears of the decision in the same transaction (issue 8).
+                let decision = write.to.product_status().as_str();
+                if status_changes
+                    && matches!(write.kind, TransitionKind::Decide)
+                    && matches!(decision, "approved" | "rejected")
+                {
+                    crate::notify::events::on_moderation_decision(
+                        (&mut *tx).into(),
+                        write.product_id,
+                        write.revision,
+                        decision,
+                        write.reason,
+                    )
+                    .await?;
+                }
                 tx.commit().await?;
                 true
             }

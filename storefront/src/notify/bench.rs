@@ -1,7 +1,9 @@
-//! `storefront bench notify`: queue throughput on the SQL backends with a no-op sink:
-//! enqueue rate (one transaction per job, as the outbox does) and delivery rate (claim, sink,
-//! complete) with a few concurrent workers.
+//! `storefront bench notify`: queue throughput on the SQL backends and on Redis with a no-op
+//! sink: enqueue rate (one transaction per job, as the outbox does) and delivery rate (claim,
+//! sink, complete; on Redis also the relay from the SQL outbox and the audit write) with a few
+//! concurrent workers.
 
+use super::redis_queue::RedisQueue;
 use super::worker::{Delivered, DeliveryError, Sink, TaskRegistry, Worker, WorkerSettings};
 use super::{EventKind, Job, Language, Recipient, queue};
 use crate::db::Db;
@@ -29,6 +31,10 @@ pub struct NotifyBenchArgs {
     /// unset.
     #[arg(long, env = "TEST_DATABASE_URL")]
     pub postgres_url: Option<String>,
+    /// Redis server: the Redis queue is measured too (outbox on each SQL backend; keys under a
+    /// scratch prefix, deleted afterwards). SQL only when unset.
+    #[arg(long, env = "TEST_REDIS_URL")]
+    pub redis_url: Option<String>,
 }
 
 /// A sink that delivers instantly and counts.
@@ -67,8 +73,12 @@ fn job(index: usize) -> Job {
     )
 }
 
-/// Enqueues and drains `args.jobs` jobs on `db`.
-pub async fn measure(db: &Db, args: &NotifyBenchArgs) -> anyhow::Result<Throughput> {
+/// Enqueues and drains `args.jobs` jobs on `db` (through `redis` when given).
+pub async fn measure(
+    db: &Db,
+    redis: Option<Arc<RedisQueue>>,
+    args: &NotifyBenchArgs,
+) -> anyhow::Result<Throughput> {
     let started = Instant::now();
     let next = Arc::new(AtomicU64::new(0));
     let mut producers = tokio::task::JoinSet::new();
@@ -99,12 +109,15 @@ pub async fn measure(db: &Db, args: &NotifyBenchArgs) -> anyhow::Result<Throughp
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..args.workers.max(1) {
-        let worker = Worker::new(
+        let mut worker = Worker::new(
             db.clone(),
             sink.clone(),
             Arc::new(TaskRegistry::default()),
             settings.clone(),
         );
+        if let Some(redis) = &redis {
+            worker = worker.with_redis(redis.clone());
+        }
         workers.spawn(async move {
             loop {
                 let report = worker.run_once().await?;
@@ -140,10 +153,14 @@ pub async fn run_notify_bench(args: &NotifyBenchArgs) -> anyhow::Result<()> {
     let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    let sqlite = measure(&db, args).await?;
+    let sqlite = measure(&db, None, args).await?;
+    print_line("sqlite", sqlite);
+    if let Some(redis_url) = &args.redis_url {
+        let measured = measure_redis(&db, redis_url, args).await;
+        print_line("redis (outbox on sqlite)", measured?);
+    }
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
-    print_line("sqlite", sqlite);
     if let Some(admin_url) = &args.postgres_url {
         let name = format!("bolajon_bench_notify_{}", std::process::id());
         let admin = Db::connect(admin_url).await?;
@@ -160,23 +177,49 @@ pub async fn run_notify_bench(args: &NotifyBenchArgs) -> anyhow::Result<()> {
         let result = async {
             let db = Db::connect(&url).await?;
             db.migrate().await?;
-            let measured = measure(&db, args).await;
+            let measured = measure(&db, None, args).await;
+            let redis = match (&measured, &args.redis_url) {
+                (Ok(_), Some(redis_url)) => Some(measure_redis(&db, redis_url, args).await),
+                _ => None,
+            };
             db.close().await;
-            measured
+            measured.map(|sql| (sql, redis))
         }
         .await;
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(pool)
             .await?;
         admin.close().await;
-        print_line("postgres", result?);
+        let (sql, redis) = result?;
+        print_line("postgres", sql);
+        if let Some(redis) = redis {
+            print_line("redis (outbox on postgres)", redis?);
+        }
     }
     Ok(())
 }
 
+/// Measures the Redis queue with its outbox on `db` (emptied first), under a scratch prefix.
+async fn measure_redis(db: &Db, url: &str, args: &NotifyBenchArgs) -> anyhow::Result<Throughput> {
+    crate::db::dispatch!(db, |pool, _d| {
+        sqlx::query("DELETE FROM notification_jobs")
+            .execute(pool)
+            .await?;
+    });
+    let prefix = format!("bolajon:bench:{}", std::process::id());
+    let queue = Arc::new(
+        RedisQueue::connect(url, &prefix)
+            .await
+            .context("connecting to redis")?,
+    );
+    let measured = measure(db, Some(queue.clone()), args).await;
+    queue.clear().await?;
+    measured
+}
+
 fn print_line(backend: &str, throughput: Throughput) {
     println!(
-        "{backend:<10} enqueue {:>9.0} jobs/s   deliver {:>9.0} jobs/s",
+        "{backend:<27} enqueue {:>9.0} jobs/s   deliver {:>9.0} jobs/s",
         throughput.enqueue_per_second, throughput.deliver_per_second
     );
 }

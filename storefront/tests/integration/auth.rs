@@ -1187,6 +1187,8 @@ GET /api/v1/push/vapid-public-key: guest child parent seller moderator admin
 GET /api/v1/push/subscriptions: child parent seller moderator admin
 POST /api/v1/push/subscriptions: child parent seller moderator admin
 DELETE /api/v1/push/subscriptions/{id}: child parent seller moderator admin
+GET /api/v1/notify/preferences: child parent seller moderator admin
+PUT /api/v1/notify/preferences: child parent seller moderator admin
 POST /api/v1/notify/sms/eskiz/callback: guest child parent seller moderator admin
 ";
 
