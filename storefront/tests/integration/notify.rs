@@ -456,11 +456,16 @@ backend_tests!(
                 .await
                 .unwrap();
         }
+        // Backoffs long enough that "not due yet" holds on a loaded machine.
         let worker = Worker::new(
             db.clone(),
             sink.clone(),
             Arc::new(TaskRegistry::default()),
-            fast_settings(),
+            WorkerSettings {
+                backoff_base: Duration::from_millis(1_000),
+                backoff_max: Duration::from_millis(2_000),
+                ..fast_settings()
+            },
         );
         let report = worker.run_once().await.unwrap();
         assert_eq!((report.claimed, report.retried, report.dead), (2, 1, 1));
@@ -470,12 +475,12 @@ backend_tests!(
             .unwrap();
         assert_eq!(waiting.status, "queued");
         assert_eq!(waiting.last_error.as_deref(), Some("421 try again later"));
-        // The first backoff is 40 ms with equal jitter: 20 to 40 ms after the failure.
+        // The first backoff is 1 s with equal jitter: 0.5 to 1 s after the failure.
         let delay = waiting.run_at - waiting.updated_at;
-        assert!((20..=40).contains(&delay), "first backoff {delay} ms");
+        assert!((500..=1_000).contains(&delay), "first backoff {delay} ms");
         assert_eq!(worker.run_once().await.unwrap().claimed, 0, "not due yet");
 
-        drain_until(&worker, Duration::from_secs(10), async || {
+        drain_until(&worker, Duration::from_secs(20), async || {
             queue::job_by_key(&db, "order_paid:1:email")
                 .await
                 .unwrap()
@@ -490,7 +495,7 @@ backend_tests!(
             .unwrap();
         assert_eq!(delivered.attempts, 3, "two failures, then success");
         assert!(
-            delivered.delivered_at.unwrap() - delivered.created_at >= 20 + 40,
+            delivered.delivered_at.unwrap() - delivered.created_at >= 500 + 1_000,
             "delivered after two backoffs"
         );
         assert_eq!(
@@ -524,7 +529,7 @@ backend_tests!(
         notify::enqueue_now(&db, otp("otp:tired", "+998901234567"))
             .await
             .unwrap();
-        drain_until(&worker, Duration::from_secs(10), async || {
+        drain_until(&worker, Duration::from_secs(20), async || {
             queue::job_by_key(&db, "otp:tired")
                 .await
                 .unwrap()
@@ -543,7 +548,7 @@ backend_tests!(
             Err(notify::Error::Conflict(_))
         ));
         queue::retry_dead(&db, dead.id).await.unwrap();
-        drain_until(&worker, Duration::from_secs(10), async || {
+        drain_until(&worker, Duration::from_secs(20), async || {
             queue::job_by_id(&db, dead.id).await.unwrap().status == "delivered"
         })
         .await;

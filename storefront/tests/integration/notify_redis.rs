@@ -270,7 +270,16 @@ backend_tests!(
                 .await
                 .unwrap();
         }
-        let worker = redis.worker(&db, sink.clone(), fast_settings());
+        // Backoffs long enough that "not due yet" holds on a loaded machine.
+        let worker = redis.worker(
+            &db,
+            sink.clone(),
+            WorkerSettings {
+                backoff_base: Duration::from_millis(1_000),
+                backoff_max: Duration::from_millis(2_000),
+                ..fast_settings()
+            },
+        );
         let report = worker.run_once().await.unwrap();
         assert_eq!((report.claimed, report.retried, report.dead), (2, 1, 1));
         let waiting = queue::job_by_key(&db, "order_paid:1:email")
@@ -281,9 +290,10 @@ backend_tests!(
         assert_eq!(waiting.attempts, 1);
         assert_eq!(waiting.last_error.as_deref(), Some("421 try again later"));
         let delay = waiting.run_at - waiting.updated_at;
-        assert!((20..=40).contains(&delay), "first backoff {delay} ms");
+        // The first backoff is 1 s with equal jitter: 0.5 to 1 s after the failure.
+        assert!((500..=1_000).contains(&delay), "first backoff {delay} ms");
         assert_eq!(worker.run_once().await.unwrap().claimed, 0, "not due yet");
-        drain_until(&worker, Duration::from_secs(10), async || {
+        drain_until(&worker, Duration::from_secs(20), async || {
             queue::job_by_key(&db, "order_paid:1:email")
                 .await
                 .unwrap()
@@ -297,7 +307,7 @@ backend_tests!(
             .unwrap()
             .unwrap();
         assert_eq!(delivered.attempts, 3, "two failures, then success");
-        assert!(delivered.delivered_at.unwrap() - delivered.created_at >= 20 + 40);
+        assert!(delivered.delivered_at.unwrap() - delivered.created_at >= 500 + 1_000);
 
         // The permanent failure is a dead letter with its error, in the SQL audit.
         let dead = queue::job_by_key(&db, "order_paid:2:email")
@@ -333,7 +343,7 @@ backend_tests!(
         notify::enqueue_now(&db, otp("otp:tired", "+998901234567"))
             .await
             .unwrap();
-        drain_until(&worker, Duration::from_secs(10), async || {
+        drain_until(&worker, Duration::from_secs(20), async || {
             queue::job_by_key(&db, "otp:tired")
                 .await
                 .unwrap()
