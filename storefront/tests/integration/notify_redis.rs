@@ -24,7 +24,7 @@ use storefront::notify::redis_queue::RedisQueue;
 use storefront::notify::worker::{Channels, Sink, TaskRegistry, Worker, WorkerSettings};
 use storefront::notify::{self, Enqueued, EventKind, Job, Language};
 
-/// The queue under a prefix of this test's own, emptied first and on drop.
+/// The queue under a prefix of this test's own, emptied first and by [`TestQueue::finish`].
 pub struct TestQueue {
     pub queue: Arc<RedisQueue>,
 }
@@ -47,6 +47,11 @@ impl TestQueue {
         }
     }
 
+    /// Deletes the test's keys (a failed test leaves them under its unique prefix).
+    pub async fn finish(self) {
+        self.queue.clear().await.unwrap();
+    }
+
     pub fn worker(&self, db: &Db, sink: Arc<dyn Sink>, settings: WorkerSettings) -> Worker {
         Worker::new(
             db.clone(),
@@ -55,18 +60,6 @@ impl TestQueue {
             settings,
         )
         .with_redis(self.queue.clone())
-    }
-}
-
-impl Drop for TestQueue {
-    fn drop(&mut self) {
-        let queue = self.queue.clone();
-        // Best effort: the prefix is unique, so a leftover never disturbs another test.
-        if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            handle.spawn(async move {
-                let _ = queue.clear().await;
-            });
-        }
     }
 }
 
@@ -168,6 +161,7 @@ backend_tests!(
             (depth.scheduled, depth.ready, depth.leased, depth.dead),
             (0, 0, 0, 0)
         );
+        redis.finish().await;
     }
 );
 
@@ -248,6 +242,7 @@ backend_tests!(
             waiting > 5_000,
             "the OTP did not wait for the digests ({waiting} queued)"
         );
+        redis.finish().await;
     }
 );
 
@@ -370,6 +365,7 @@ backend_tests!(
             1
         );
         assert_eq!(redis.queue.depth().await.unwrap().dead, 1, "otp:tired only");
+        redis.finish().await;
     }
 );
 
@@ -442,6 +438,7 @@ backend_tests!(
         assert_eq!(redis.queue.depth().await.unwrap().scheduled, 1);
         tokio::time::sleep(Duration::from_millis(450)).await;
         assert_eq!(worker_b.run_once().await.unwrap().delivered, 1);
+        redis.finish().await;
     }
 );
 
@@ -525,5 +522,6 @@ backend_tests!(
             (depth.scheduled, depth.ready, depth.leased, depth.dead),
             (0, 0, 0, 0)
         );
+        redis.finish().await;
     }
 );
