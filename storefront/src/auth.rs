@@ -9,12 +9,18 @@
 //! - [`ensure_owner`] checks resource ownership, answering "not found" to anyone else.
 //!
 //! Sessions, refresh rotation, TOTP and the audit trail are in [`session`]; the family (child
-//! profiles, consent, parent PIN) in [`family`].
+//! profiles, consent, parent PIN) in [`family`]; passkeys (WebAuthn) in [`passkeys`]; password
+//! reset in [`password_reset`]; kids' mode on a shared device in [`kids_mode`]; the first admin
+//! from the environment in [`bootstrap`].
 
+pub mod bootstrap;
 pub mod cookies;
 pub mod family;
 pub mod identity;
+pub mod kids_mode;
+pub mod passkeys;
 pub mod password;
+pub mod password_reset;
 pub mod policy;
 pub mod rate_limit;
 pub mod session;
@@ -177,6 +183,8 @@ pub struct AuthState {
     hash_permits: tokio::sync::Semaphore,
     /// A hash verified against for unknown accounts, so that they take as long as known ones.
     dummy_hash: tokio::sync::OnceCell<String>,
+    /// The WebAuthn relying party (passkeys).
+    webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 impl std::fmt::Debug for AuthState {
@@ -190,6 +198,35 @@ impl std::fmt::Debug for AuthState {
 
 /// The shortest accepted `BOLAJON_JWT_SECRET`, in bytes.
 pub const MIN_SECRET_BYTES: usize = 32;
+/// The WebAuthn relying-party id unless configured (`BOLAJON_WEBAUTHN_RP_ID`).
+pub const DEFAULT_WEBAUTHN_RP_ID: &str = "localhost";
+/// The WebAuthn origin unless configured (`BOLAJON_WEBAUTHN_ORIGIN`).
+pub const DEFAULT_WEBAUTHN_ORIGIN: &str = "http://localhost:3000";
+
+/// Builds the WebAuthn relying party for `rp_id` served at `origin`.
+pub fn build_webauthn(rp_id: &str, origin: &str) -> anyhow::Result<webauthn_rs::Webauthn> {
+    let url = webauthn_rs::prelude::Url::parse(origin)
+        .map_err(|error| anyhow::anyhow!("the WebAuthn origin {origin:?} is not a URL: {error}"))?;
+    webauthn_rs::WebauthnBuilder::new(rp_id, &url)
+        .and_then(|builder| builder.rp_name("bolajon").build())
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "WebAuthn relying party {rp_id:?} at {origin:?} is not valid (the id must be the \
+                 origin's host or a parent domain of it): {error}"
+            )
+        })
+}
+
+fn default_webauthn() -> Arc<webauthn_rs::Webauthn> {
+    match build_webauthn(DEFAULT_WEBAUTHN_RP_ID, DEFAULT_WEBAUTHN_ORIGIN) {
+        Ok(webauthn) => Arc::new(webauthn),
+        Err(error) => {
+            // The defaults are constants that build; failing here is a programming error.
+            tracing::error!(%error, "the default WebAuthn relying party does not build: {error}");
+            std::process::abort()
+        }
+    }
+}
 
 impl AuthState {
     /// Builds the state. The secret must have at least 32 bytes.
@@ -216,7 +253,19 @@ impl AuthState {
             clock,
             hash_permits: tokio::sync::Semaphore::new(settings.hash_concurrency.max(1)),
             dummy_hash: tokio::sync::OnceCell::new(),
+            webauthn: default_webauthn(),
         })
+    }
+
+    /// Serves passkeys for relying party `rp_id` at `origin` (instead of localhost).
+    pub fn with_webauthn(mut self, rp_id: &str, origin: &str) -> anyhow::Result<Self> {
+        self.webauthn = Arc::new(build_webauthn(rp_id, origin)?);
+        Ok(self)
+    }
+
+    /// Returns the WebAuthn relying party.
+    pub fn webauthn(&self) -> &webauthn_rs::Webauthn {
+        &self.webauthn
     }
 
     /// Builds a state with a random secret, OWASP parameters, in-process rate limits and the
@@ -230,6 +279,7 @@ impl AuthState {
             clock: Arc::new(SystemClock),
             hash_permits: tokio::sync::Semaphore::new(AuthSettings::default().hash_concurrency),
             dummy_hash: tokio::sync::OnceCell::new(),
+            webauthn: default_webauthn(),
         }
     }
 
@@ -258,7 +308,8 @@ impl AuthState {
             trust_forwarded_for: config.trust_forwarded_for,
             ..AuthSettings::default()
         };
-        let state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?;
+        let state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?
+            .with_webauthn(&config.webauthn_rp_id, &config.webauthn_origin)?;
         // Made now, so the first unknown-account login takes no longer than the others.
         state
             .dummy_hash()
@@ -598,7 +649,11 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<CurrentU
     }
     // Parental controls: bedtime and screen time are enforced on every request of a child
     // (logging out excepted).
-    if role == Role::Child && !parts.uri.path().starts_with("/api/v1/auth/logout") {
+    // Leaving kids' mode is exempt too: the parent takes the device back at bedtime.
+    if role == Role::Child
+        && !parts.uri.path().starts_with("/api/v1/auth/logout")
+        && parts.uri.path() != kids_mode::EXIT_PATH
+    {
         crate::commerce::screen_time::gate(&state.0.db, principal.user_id, auth.now())
             .await
             .map_err(|error| AuthError::Api(ApiError::from(error)))?;

@@ -387,6 +387,35 @@ pub struct AuthConfig {
     /// that sets it); otherwise the connection's address is used for rate limits and audit.
     #[arg(long, env = "BOLAJON_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
+    /// WebAuthn relying-party id for passkeys: the site's domain (or a parent domain of it).
+    #[arg(
+        long,
+        env = "BOLAJON_WEBAUTHN_RP_ID",
+        default_value = crate::auth::DEFAULT_WEBAUTHN_RP_ID,
+        global = true
+    )]
+    pub webauthn_rp_id: String,
+    /// The origin browsers load the site from; passkey ceremonies from any other are refused.
+    #[arg(
+        long,
+        env = "BOLAJON_WEBAUTHN_ORIGIN",
+        default_value = crate::auth::DEFAULT_WEBAUTHN_ORIGIN,
+        global = true
+    )]
+    pub webauthn_origin: String,
+    /// Email of the first admin, created at start-up when no account has it (with
+    /// `BOLAJON_ADMIN_PASSWORD`); idempotent.
+    #[arg(long, env = "BOLAJON_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    /// Password of the first admin; through the environment only, never logged.
+    #[arg(
+        long = "admin-password",
+        env = "BOLAJON_ADMIN_PASSWORD",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_password: Option<String>,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -399,6 +428,13 @@ impl std::fmt::Debug for AuthConfig {
             .field("access_token_ttl_seconds", &self.access_token_ttl_seconds)
             .field("refresh_token_ttl_days", &self.refresh_token_ttl_days)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("webauthn_rp_id", &self.webauthn_rp_id)
+            .field("webauthn_origin", &self.webauthn_origin)
+            .field("admin_email", &self.admin_email)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod credentials;
 pub mod orders;
 pub mod search_log;
 

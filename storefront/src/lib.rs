@@ -91,6 +91,9 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             .context("reading the payment settings")?,
     ))?;
     state.set_commerce(config.commerce.settings())?;
+    auth::bootstrap::ensure_admin_from_config(&state, &config.auth)
+        .await
+        .context("creating the first admin")?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;

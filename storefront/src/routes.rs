@@ -7,11 +7,14 @@ pub mod cart;
 pub mod categories;
 pub mod featured;
 pub mod health;
+pub mod kids_mode;
 pub mod media;
 pub mod moderation;
 pub mod notify_preferences;
 pub mod orders;
 pub mod pages;
+pub mod passkeys;
+pub mod password_reset;
 pub mod payments;
 pub mod products;
 pub mod purchase_requests;
@@ -41,6 +44,9 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(suggest::router())
         .merge(auth::router())
+        .merge(passkeys::router())
+        .merge(password_reset::router())
+        .merge(kids_mode::router())
         .merge(products::router())
         .merge(categories::router())
         .merge(health::router())

@@ -7,6 +7,8 @@
 use super::rate_limit::{LOGIN_PER_ACCOUNT, PIN_PER_ACCOUNT};
 use super::{AuthError, ClientMeta, CurrentUser, audit, ensure_owner};
 use crate::db::accounts::{ChildId, ChildRow, ConsentRow, NewChild, UserId};
+use crate::db::credentials::NewCardCheck;
+use crate::payments::gateway::{AuthorizationOutcome, CardDetails};
 use crate::{ApiError, AppState};
 use chrono::Datelike;
 use serde_json::json;
@@ -179,8 +181,41 @@ async fn reauthenticate(state: &AppState, user: UserId, password: &str) -> Resul
     }
 }
 
+/// The amount held on the parent's card to verify consent: 1,000 so'm, voided at once.
+pub const CONSENT_AUTHORISATION_TIYIN: i64 = 100_000;
+
+/// The card a parent verifies consent with (method `card_authorisation`).
+#[derive(Debug, Clone)]
+pub struct ConsentCard<'a> {
+    /// The card as typed (never stored or logged: only the brand and last four digits).
+    pub card: &'a CardDetails,
+    /// The card's 3-D Secure or SMS code, when it asks for one.
+    pub authentication_code: Option<&'a str>,
+}
+
+fn card_refused(code: &'static str) -> ApiError {
+    let message = match code {
+        "insufficient_funds" => "the card has insufficient funds for the 1,000 so'm check",
+        "incorrect_otp" => "the confirmation code is not correct",
+        "authentication_failed" => "the card could not be authenticated",
+        "authentication_required" => {
+            "the card asks for its 3-D Secure or SMS code: send it as authentication_code"
+        }
+        _ => "the card was declined",
+    };
+    ApiError {
+        status: axum::http::StatusCode::PAYMENT_REQUIRED,
+        code,
+        message: message.to_owned(),
+    }
+}
+
 /// Records the parent's verified consent for a child and activates the profile. The parent
-/// re-enters their password, so a child holding the device cannot consent.
+/// re-enters their password, so a child holding the device cannot consent. With the method
+/// `card_authorisation`, 1,000 so'm is authorised on the parent's card through the card
+/// gateway and voided at once; a declined card records the attempt and leaves the child
+/// pending.
+#[allow(clippy::too_many_arguments)]
 pub async fn record_consent(
     state: &AppState,
     meta: &ClientMeta,
@@ -189,6 +224,7 @@ pub async fn record_consent(
     method: &str,
     notice_version: &str,
     password: &str,
+    card: Option<ConsentCard<'_>>,
 ) -> Result<(ChildRow, ConsentRow), AuthError> {
     child(state, parent, id).await?;
     if !CONSENT_METHODS.contains(&method) {
@@ -205,12 +241,37 @@ pub async fn record_consent(
         )
         .into());
     }
+    let card = match (method, card) {
+        ("card_authorisation", Some(card)) => Some(card),
+        ("card_authorisation", None) => {
+            return Err(ApiError::bad_request(
+                "card_required",
+                "card_authorisation needs the parent's card",
+            )
+            .into());
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "unexpected_card",
+                "a card is only used with the method card_authorisation",
+            )
+            .into());
+        }
+        (_, None) => None,
+    };
     reauthenticate(state, parent.id, password).await?;
-    let consent = state
-        .0
-        .db
-        .record_consent(id, parent.id, method, notice_version, state.0.auth.now())
-        .await?;
+    let now = state.0.auth.now();
+    let (consent, card_details) = match card {
+        None => (
+            state
+                .0
+                .db
+                .record_consent(id, parent.id, method, notice_version, now)
+                .await?,
+            json!(null),
+        ),
+        Some(card) => authorise_card(state, meta, parent, id, notice_version, &card).await?,
+    };
     let child = child(state, parent, id).await?;
     audit(
         state,
@@ -218,10 +279,109 @@ pub async fn record_consent(
         Some(parent.id),
         "consent_recorded",
         Some(child.user_id),
-        json!({ "child": id, "method": method, "notice_version": notice_version }),
+        json!({
+            "child": id,
+            "method": method,
+            "notice_version": notice_version,
+            "card": card_details,
+        }),
     )
     .await?;
     Ok((child, consent))
+}
+
+/// Holds [`CONSENT_AUTHORISATION_TIYIN`] on the card, voids it, and records the consent with
+/// the check; returns the consent and what the audit keeps of the card.
+async fn authorise_card(
+    state: &AppState,
+    meta: &ClientMeta,
+    parent: &CurrentUser,
+    id: ChildId,
+    notice_version: &str,
+    card: &ConsentCard<'_>,
+) -> Result<(ConsentRow, serde_json::Value), AuthError> {
+    let gateway = &state.0.payments.gateway;
+    let now = state.0.auth.now();
+    let token = gateway
+        .tokenize(card.card, now.date_naive())
+        .await
+        .map_err(ApiError::unavailable)?
+        .map_err(|error| ApiError::bad_request(error.code(), error.to_string()))?;
+    let outcome = gateway
+        .authorize(
+            &token.token,
+            CONSENT_AUTHORISATION_TIYIN,
+            card.authentication_code,
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    let details = json!({
+        "brand": token.brand.as_str(),
+        "last4": token.last4,
+        "amount_tiyin": CONSENT_AUTHORISATION_TIYIN,
+    });
+    let authorization_id = match outcome {
+        AuthorizationOutcome::Authorized { authorization_id } => authorization_id,
+        AuthorizationOutcome::RequiresAction(_) => {
+            return Err(card_refused("authentication_required").into());
+        }
+        AuthorizationOutcome::Declined(code) => {
+            state
+                .0
+                .db
+                .record_declined_card_check(
+                    id,
+                    parent.id,
+                    &NewCardCheck {
+                        amount_tiyin: CONSENT_AUTHORISATION_TIYIN,
+                        brand: token.brand.as_str(),
+                        last4: &token.last4,
+                        authorisation_id: None,
+                        outcome: "declined",
+                        decline_code: Some(code),
+                    },
+                    now,
+                )
+                .await?;
+            audit(
+                state,
+                meta,
+                Some(parent.id),
+                "consent_card_declined",
+                Some(parent.id),
+                json!({ "child": id, "code": code, "card": details }),
+            )
+            .await?;
+            return Err(card_refused(code).into());
+        }
+    };
+    let outcome = match gateway.void_authorization(&authorization_id).await {
+        Ok(()) => "voided",
+        Err(error) => {
+            // The cardholder proved presence; the hold lapses by itself at the acquirer.
+            tracing::warn!(%error, authorization = %authorization_id, "voiding consent authorisation {authorization_id} failed: {error}");
+            "authorised"
+        }
+    };
+    let consent = state
+        .0
+        .db
+        .record_card_consent(
+            id,
+            parent.id,
+            notice_version,
+            &NewCardCheck {
+                amount_tiyin: CONSENT_AUTHORISATION_TIYIN,
+                brand: token.brand.as_str(),
+                last4: &token.last4,
+                authorisation_id: Some(&authorization_id),
+                outcome,
+                decline_code: None,
+            },
+            now,
+        )
+        .await?;
+    Ok((consent, details))
 }
 
 /// Checks a PIN's shape: 4 to 8 digits, not all one digit, not a run like 1234 or 4321.
@@ -278,13 +438,24 @@ pub async fn verify_pin(
     parent: &CurrentUser,
     pin: &str,
 ) -> Result<(), AuthError> {
+    verify_parent_pin(state, meta, parent.id, pin).await
+}
+
+/// Checks the PIN of parent `parent` (also from a kids'-mode session on their device), with the
+/// same lockout.
+pub async fn verify_parent_pin(
+    state: &AppState,
+    meta: &ClientMeta,
+    parent: UserId,
+    pin: &str,
+) -> Result<(), AuthError> {
     let auth = &state.0.auth;
-    let subject = format!("user:{}", parent.id);
+    let subject = format!("user:{parent}");
     auth.rate_limit(&PIN_PER_ACCOUNT, &subject).await?;
     let row = state
         .0
         .db
-        .user_by_id(parent.id)
+        .user_by_id(parent)
         .await?
         .ok_or_else(|| ApiError::not_found("user_not_found", "the account does not exist"))?;
     let locked = || {
@@ -300,18 +471,18 @@ pub async fn verify_pin(
         return Err(locked());
     }
     if pin.len() <= 8 && auth.verify(Some(hash), pin.to_owned()).await? {
-        state.0.db.clear_pin_failures(parent.id).await?;
+        state.0.db.clear_pin_failures(parent).await?;
         auth.refund_rate_limit(&PIN_PER_ACCOUNT, &subject).await;
         return Ok(());
     }
-    let failures = state.0.db.record_pin_failure(parent.id).await?;
+    let failures = state.0.db.record_pin_failure(parent).await?;
     if failures >= PIN_ATTEMPTS {
         audit(
             state,
             meta,
-            Some(parent.id),
+            Some(parent),
             "pin_locked",
-            Some(parent.id),
+            Some(parent),
             json!({ "failures": failures }),
         )
         .await?;

@@ -44,6 +44,8 @@ pub const SIGNED_IN: &[Role] = &[
 pub const ADULTS: &[Role] = &[Role::Parent, Role::Seller, Role::Moderator, Role::Admin];
 /// Parents only.
 pub const PARENTS: &[Role] = &[Role::Parent];
+/// Children only (a kids'-mode session).
+pub const CHILDREN: &[Role] = &[Role::Child];
 /// Admins only.
 pub const ADMINS: &[Role] = &[Role::Admin];
 /// Sellers only (their own shop's resources).
@@ -103,6 +105,16 @@ pub const ROUTES: &[RoutePolicy] = &[
     enrolling(roles("POST", "/api/v1/auth/2fa/confirm", ADULTS)),
     roles("POST", "/api/v1/auth/2fa/disable", ADULTS),
     roles("PUT", "/api/v1/admin/users/{id}/role", ADMINS),
+    // Passkeys: grown-ups manage their own (ownership checked per passkey); signing in is public.
+    roles("POST", "/api/v1/auth/passkeys/register/start", ADULTS),
+    roles("POST", "/api/v1/auth/passkeys/register/finish", ADULTS),
+    roles("GET", "/api/v1/auth/passkeys", ADULTS),
+    roles("DELETE", "/api/v1/auth/passkeys/{id}", ADULTS),
+    public("POST", "/api/v1/auth/passkeys/login/start"),
+    public("POST", "/api/v1/auth/passkeys/login/finish"),
+    // Password reset by a one-time code (the same answer for unknown accounts).
+    public("POST", "/api/v1/auth/password/reset"),
+    public("POST", "/api/v1/auth/password/reset/confirm"),
     // Family.
     roles("GET", "/api/v1/family/children", PARENTS),
     roles("POST", "/api/v1/family/children", PARENTS),
@@ -110,6 +122,10 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/family/children/{id}/consent", PARENTS),
     roles("PUT", "/api/v1/family/pin", PARENTS),
     roles("POST", "/api/v1/family/pin/verify", PARENTS),
+    // Kids' mode on a parent's device: the parent picks a profile, the child leaves with the PIN.
+    roles("GET", "/api/v1/family/kids-mode/profiles", PARENTS),
+    roles("POST", "/api/v1/family/kids-mode", PARENTS),
+    roles("POST", "/api/v1/family/kids-mode/exit", CHILDREN),
     // Shopper features: wishlist (per account), comparison and recently viewed (guests by
     // device token), re-order of the caller's own order (ownership checked in the handler).
     roles("GET", "/api/v1/wishlist", SIGNED_IN),

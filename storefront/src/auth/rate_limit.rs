@@ -59,6 +59,38 @@ pub const PIN_PER_ACCOUNT: Rule = Rule {
     window_seconds: 15 * 60,
 };
 
+/// Passkey sign-in challenges per client address: 30 per 5 minutes (each is a stored row).
+pub const PASSKEY_CHALLENGE_PER_IP: Rule = Rule {
+    name: "passkey_challenge_ip",
+    limit: 30,
+    window_seconds: 5 * 60,
+};
+/// Password-reset requests per login (email or phone, known or not): 3 per hour.
+pub const RESET_REQUEST_PER_ACCOUNT: Rule = Rule {
+    name: "reset_request_account",
+    limit: 3,
+    window_seconds: 60 * 60,
+};
+/// Password-reset requests per client address: 10 per hour.
+pub const RESET_REQUEST_PER_IP: Rule = Rule {
+    name: "reset_request_ip",
+    limit: 10,
+    window_seconds: 60 * 60,
+};
+/// Password-reset confirmations per login: 10 per 15 minutes (a code also closes after 5
+/// wrong tries).
+pub const RESET_CONFIRM_PER_ACCOUNT: Rule = Rule {
+    name: "reset_confirm_account",
+    limit: 10,
+    window_seconds: 15 * 60,
+};
+/// Password-reset confirmations per client address: 30 per 15 minutes.
+pub const RESET_CONFIRM_PER_IP: Rule = Rule {
+    name: "reset_confirm_ip",
+    limit: 30,
+    window_seconds: 15 * 60,
+};
+
 /// The outcome of a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {

@@ -39,7 +39,7 @@ pub struct Account {
 }
 
 impl Account {
-    fn from_row(row: &UserRow) -> Result<Self, ApiError> {
+    pub(crate) fn from_row(row: &UserRow) -> Result<Self, ApiError> {
         Ok(Self {
             id: row.id,
             email: row.email.clone(),
@@ -86,11 +86,11 @@ fn invalid_credentials() -> AuthError {
     ))
 }
 
-fn random_failed(error: getrandom::Error) -> ApiError {
+pub(crate) fn random_failed(error: getrandom::Error) -> ApiError {
     ApiError::internal(format!("no randomness: {error}"))
 }
 
-async fn load_account(state: &AppState, id: UserId) -> Result<UserRow, AuthError> {
+pub(crate) async fn load_account(state: &AppState, id: UserId) -> Result<UserRow, AuthError> {
     state.0.db.user_by_id(id).await?.ok_or_else(|| {
         AuthError::Api(ApiError::not_found(
             "user_not_found",
@@ -176,7 +176,10 @@ pub async fn register(
 }
 
 /// Opens a session for `user` and returns its tokens.
-async fn open_session(state: &AppState, user: &UserRow) -> Result<IssuedSession, AuthError> {
+pub(crate) async fn open_session(
+    state: &AppState,
+    user: &UserRow,
+) -> Result<IssuedSession, AuthError> {
     let auth = &state.0.auth;
     let account = Account::from_row(user)?;
     let session_id = token::new_id().map_err(random_failed)?;

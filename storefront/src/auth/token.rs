@@ -38,6 +38,8 @@ pub struct Keys {
     pub challenge: Key,
     /// Derives CSRF tokens from session ids.
     pub csrf: Key,
+    /// Hashes password-reset codes (a keyed hash: six digits alone would be guessed offline).
+    pub reset: Key,
 }
 
 impl Keys {
@@ -53,6 +55,7 @@ impl Keys {
             access: derive("access-token"),
             challenge: derive("totp-challenge"),
             csrf: derive("csrf"),
+            reset: derive("password-reset"),
         }
     }
 }
@@ -264,6 +267,13 @@ pub fn csrf_token(keys: &Keys, session_id: &str) -> String {
     mac.update(b"csrf:");
     mac.update(session_id.as_bytes());
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Returns the stored form of a password-reset code: HMAC(reset key, "<user>:<code>"), hex.
+pub fn reset_code_hash(keys: &Keys, user_id: i64, code: &str) -> String {
+    let mut mac = mac_for(&keys.reset.0);
+    mac.update(format!("{user_id}:{code}").as_bytes());
+    hex(&mac.finalize().into_bytes())
 }
 
 /// Compares two strings in time independent of where they differ.

@@ -162,6 +162,20 @@ pub enum ChargeOutcome {
     Declined(&'static str),
 }
 
+/// The acquirer's answer to an authorisation (a hold on the card, voided or captured later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationOutcome {
+    /// The amount is held; `authorization_id` voids or captures it.
+    Authorized {
+        /// The acquirer's id of the hold.
+        authorization_id: String,
+    },
+    /// The card needs its 3-D Secure or SMS step: authorise again with the code.
+    RequiresAction(NextAction),
+    /// Refused (`card_declined`, `insufficient_funds`, `authentication_failed`, `incorrect_otp`).
+    Declined(&'static str),
+}
+
 /// The acquirer failed (network, outage): not the buyer's fault.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("the card gateway failed: {0}")]
@@ -195,6 +209,22 @@ pub trait PaymentGateway: Send + Sync + 'static {
         action: NextAction,
         code: &'a str,
     ) -> BoxFuture<'a, Result<ChargeOutcome, GatewayError>>;
+
+    /// Holds `amount` tiyin on a tokenised card without taking it (to prove the cardholder is
+    /// present, e.g. for parental consent). `authentication_code` completes the card's 3-D
+    /// Secure or SMS step when it has one.
+    fn authorize<'a>(
+        &'a self,
+        token: &'a str,
+        amount: i64,
+        authentication_code: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<AuthorizationOutcome, GatewayError>>;
+
+    /// Releases a hold made by [`PaymentGateway::authorize`]: nothing is charged.
+    fn void_authorization<'a>(
+        &'a self,
+        authorization_id: &'a str,
+    ) -> BoxFuture<'a, Result<(), GatewayError>>;
 }
 
 /// The sandbox OTP / 3-D Secure code.
@@ -420,6 +450,63 @@ impl PaymentGateway for SandboxGateway {
             })
         })
     }
+
+    fn authorize<'a>(
+        &'a self,
+        token: &'a str,
+        amount: i64,
+        authentication_code: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<AuthorizationOutcome, GatewayError>> {
+        Box::pin(async move {
+            if amount <= 0 {
+                return Ok(AuthorizationOutcome::Declined("card_declined"));
+            }
+            let behaviour = Behaviour::from_token(token)
+                .ok_or_else(|| GatewayError("unknown sandbox token".to_owned()))?;
+            let authorized = || -> Result<AuthorizationOutcome, GatewayError> {
+                Ok(AuthorizationOutcome::Authorized {
+                    authorization_id: format!("auth_{}", random_suffix()?),
+                })
+            };
+            let action = match behaviour {
+                Behaviour::Succeeds => return authorized(),
+                Behaviour::Declined => return Ok(AuthorizationOutcome::Declined("card_declined")),
+                Behaviour::InsufficientFunds => {
+                    return Ok(AuthorizationOutcome::Declined("insufficient_funds"));
+                }
+                Behaviour::ThreeDSecure => NextAction::ThreeDSecure,
+                Behaviour::SmsOtp => NextAction::SmsOtp,
+            };
+            let Some(code) = authentication_code else {
+                return Ok(AuthorizationOutcome::RequiresAction(action));
+            };
+            let matches: bool =
+                subtle::ConstantTimeEq::ct_eq(code.as_bytes(), SANDBOX_OTP.as_bytes()).into();
+            if matches {
+                authorized()
+            } else {
+                Ok(AuthorizationOutcome::Declined(match action {
+                    NextAction::SmsOtp => "incorrect_otp",
+                    NextAction::ThreeDSecure => "authentication_failed",
+                }))
+            }
+        })
+    }
+
+    fn void_authorization<'a>(
+        &'a self,
+        authorization_id: &'a str,
+    ) -> BoxFuture<'a, Result<(), GatewayError>> {
+        Box::pin(async move {
+            if authorization_id.starts_with("auth_") {
+                Ok(())
+            } else {
+                Err(GatewayError(format!(
+                    "unknown sandbox authorisation {authorization_id}"
+                )))
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -542,6 +629,73 @@ mod tests {
                 .await
                 .unwrap(),
             ChargeOutcome::Succeeded
+        );
+    }
+
+    #[tokio::test]
+    async fn sandbox_authorisations_hold_and_void_without_charging() {
+        let gateway = SandboxGateway;
+        let token = |number: &'static str, cvc: &'static str| async move {
+            gateway
+                .tokenize(&card(number, cvc), today())
+                .await
+                .unwrap()
+                .unwrap()
+                .token
+        };
+        let ok = token("4242424242424242", "123").await;
+        let AuthorizationOutcome::Authorized { authorization_id } =
+            gateway.authorize(&ok, 100_000, None).await.unwrap()
+        else {
+            panic!("a good card authorises")
+        };
+        assert!(authorization_id.starts_with("auth_"));
+        gateway.void_authorization(&authorization_id).await.unwrap();
+        assert!(gateway.void_authorization("pi_not_a_hold").await.is_err());
+        assert_eq!(
+            gateway.authorize(&ok, 0, None).await.unwrap(),
+            AuthorizationOutcome::Declined("card_declined")
+        );
+        let declined = token("4000000000000002", "123").await;
+        assert_eq!(
+            gateway.authorize(&declined, 100_000, None).await.unwrap(),
+            AuthorizationOutcome::Declined("card_declined")
+        );
+        let nsf = token("4000000000009995", "123").await;
+        assert_eq!(
+            gateway.authorize(&nsf, 100_000, None).await.unwrap(),
+            AuthorizationOutcome::Declined("insufficient_funds")
+        );
+        let secure = token("4000002500003155", "123").await;
+        assert_eq!(
+            gateway.authorize(&secure, 100_000, None).await.unwrap(),
+            AuthorizationOutcome::RequiresAction(NextAction::ThreeDSecure)
+        );
+        assert_eq!(
+            gateway
+                .authorize(&secure, 100_000, Some("000000"))
+                .await
+                .unwrap(),
+            AuthorizationOutcome::Declined("authentication_failed")
+        );
+        assert!(matches!(
+            gateway
+                .authorize(&secure, 100_000, Some(SANDBOX_OTP))
+                .await
+                .unwrap(),
+            AuthorizationOutcome::Authorized { .. }
+        ));
+        let uzcard = token(
+            Box::leak(with_check_digit("860012345678901").into_boxed_str()),
+            "",
+        )
+        .await;
+        assert_eq!(
+            gateway
+                .authorize(&uzcard, 100_000, Some("1"))
+                .await
+                .unwrap(),
+            AuthorizationOutcome::Declined("incorrect_otp")
         );
     }
 }

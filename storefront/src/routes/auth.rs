@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The largest body these routes read.
-const MAX_BODY_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
@@ -246,7 +246,11 @@ pub struct SessionResponse {
     pub challenge_expires_in: Option<i64>,
 }
 
-fn session_response(state: &AppState, issued: IssuedSession, use_cookies: bool) -> Response {
+pub(crate) fn session_response(
+    state: &AppState,
+    issued: IssuedSession,
+    use_cookies: bool,
+) -> Response {
     let settings = state.0.auth.settings;
     let enrollment = issued.account.role.requires_totp() && !issued.account.totp_enabled;
     let mut body = SessionResponse {
@@ -613,7 +617,7 @@ pub struct RoleChange {
     pub role: Role,
 }
 
-fn parse_id(raw: &str, code: &'static str, what: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_id(raw: &str, code: &'static str, what: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
@@ -789,6 +793,13 @@ pub struct ConsentRequest {
     pub notice_version: String,
     /// The parent's password, re-entered.
     pub password: String,
+    /// With `card_authorisation`: the parent's card. 1,000 so'm is authorised and voided at
+    /// once; only the brand and last four digits are kept.
+    #[serde(default)]
+    pub card: Option<crate::payments::gateway::CardDetails>,
+    /// The card's 3-D Secure or SMS code, when the card asks for one (sandbox: `666666`).
+    #[serde(default)]
+    pub authentication_code: Option<String>,
 }
 
 /// A recorded consent.
@@ -815,9 +826,11 @@ pub struct ConsentView {
     request_body = ConsentRequest,
     responses(
         (status = 201, description = "Recorded", body = ConsentView),
-        (status = 400, description = "invalid_consent_method, outdated_notice", body = crate::error::ErrorBody),
+        (status = 400, description = "invalid_consent_method, outdated_notice, card_required, unexpected_card, invalid_card_number, expired_card, invalid_cvc, ...", body = crate::error::ErrorBody),
+        (status = 402, description = "The card authorisation was refused; the child stays pending (card_declined, insufficient_funds, authentication_required, authentication_failed, incorrect_otp)", body = crate::error::ErrorBody),
         (status = 403, description = "Wrong password (reauthentication_failed)", body = crate::error::ErrorBody),
         (status = 404, description = "No such child of yours (child_not_found)", body = crate::error::ErrorBody),
+        (status = 503, description = "The card gateway failed (unavailable)", body = crate::error::ErrorBody),
     )
 )]
 pub async fn record_consent(
@@ -836,6 +849,10 @@ pub async fn record_consent(
         &body.method,
         &body.notice_version,
         &body.password,
+        body.card.as_ref().map(|card| family::ConsentCard {
+            card,
+            authentication_code: body.authentication_code.as_deref(),
+        }),
     )
     .await?;
     Ok((

@@ -1111,12 +1111,23 @@ POST /api/v1/auth/2fa/enroll: parent seller moderator admin (before totp enrolme
 POST /api/v1/auth/2fa/confirm: parent seller moderator admin (before totp enrolment)
 POST /api/v1/auth/2fa/disable: parent seller moderator admin
 PUT /api/v1/admin/users/{id}/role: admin
+POST /api/v1/auth/passkeys/register/start: parent seller moderator admin
+POST /api/v1/auth/passkeys/register/finish: parent seller moderator admin
+GET /api/v1/auth/passkeys: parent seller moderator admin
+DELETE /api/v1/auth/passkeys/{id}: parent seller moderator admin
+POST /api/v1/auth/passkeys/login/start: guest child parent seller moderator admin
+POST /api/v1/auth/passkeys/login/finish: guest child parent seller moderator admin
+POST /api/v1/auth/password/reset: guest child parent seller moderator admin
+POST /api/v1/auth/password/reset/confirm: guest child parent seller moderator admin
 GET /api/v1/family/children: parent
 POST /api/v1/family/children: parent
 GET /api/v1/family/children/{id}: parent
 POST /api/v1/family/children/{id}/consent: parent
 PUT /api/v1/family/pin: parent
 POST /api/v1/family/pin/verify: parent
+GET /api/v1/family/kids-mode/profiles: parent
+POST /api/v1/family/kids-mode: parent
+POST /api/v1/family/kids-mode/exit: child
 GET /api/v1/wishlist: child parent seller moderator admin
 PUT /api/v1/wishlist/{product_id}: child parent seller moderator admin
 DELETE /api/v1/wishlist/{product_id}: child parent seller moderator admin

@@ -2,6 +2,7 @@
 //! and the HTTP API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_recovery;
 mod api;
 mod auth;
 mod card_payments;
@@ -12,6 +13,7 @@ mod concurrency;
 mod crash;
 mod family;
 mod featured;
+mod kids_mode;
 mod listings;
 mod moderation_queue;
 mod money;
@@ -25,6 +27,7 @@ mod notify_sms;
 mod orders;
 mod outbox;
 mod parental;
+mod passkeys;
 mod payme;
 mod reviews;
 mod safety;
