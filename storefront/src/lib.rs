@@ -18,6 +18,7 @@ pub mod moderation_queue;
 pub mod notify;
 pub mod openapi;
 pub mod payments;
+pub mod query_safety;
 pub mod reviews;
 pub mod routes;
 pub mod seed;
@@ -90,6 +91,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             .context("reading the payment settings")?,
     ))?;
     state.set_commerce(config.commerce.settings())?;
+    state.set_screening(config.moderation.settings()?)?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
