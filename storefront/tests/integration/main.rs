@@ -24,6 +24,8 @@ mod orders;
 mod outbox;
 mod parental;
 mod payme;
+mod query_safety;
+mod review_screening;
 mod reviews;
 mod safety;
 mod seller_profile;
