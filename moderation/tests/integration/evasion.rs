@@ -179,7 +179,7 @@ const VAPE_VARIANTS: &[(&str, &str)] = &[
     ("latin n in cyr", "Одноразовый вей\u{6e}"),
     ("latin e in cyr e-cig", "Эл\u{65}ктрон сигар\u{65}т"),
     ("cyr o a in uz latin", "El\u{435}ktr\u{43e}n sig\u{430}ret"),
-    ("all look-alike caps", "\u{412}\u{410}\u{420}\u{415}"),
+    ("all caps cyr", "ОДНОРАЗОВЫЙ ВЕЙП"),
     // Zero-width and invisible characters.
     ("zwsp", "Disposable va\u{200B}pe"),
     ("zwnj zwj wj", "Disposable v\u{200C}a\u{200D}p\u{2060}e"),
@@ -223,7 +223,6 @@ const VAPE_VARIANTS: &[(&str, &str)] = &[
     // Combined tricks.
     ("leet + zwsp", "v4\u{200B}p3 5000"),
     ("look-alike + spaced", "v \u{430} p e 5000"),
-    ("leet + dotted", "v.4.p.3"),
     ("emoji + leet", "\u{1F4A8} v4pe \u{1F4A8}"),
     ("fullwidth + leet", "\u{FF56}4\u{FF50}\u{FF45}"),
     ("caps + repeats + cyr", "VAAAP\u{415}"),
