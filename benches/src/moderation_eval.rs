@@ -185,8 +185,7 @@ impl Evaluation {
             out,
             "| truth | listings | approve | review | reject | caught | rate |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
         );
-        let mut rows: Vec<(&str, Outcomes)> =
-            self.by_label.iter().map(|(l, o)| (*l, *o)).collect();
+        let mut rows: Vec<(&str, Outcomes)> = self.by_label.iter().map(|(l, o)| (*l, *o)).collect();
         rows.push(("all planted", self.unsafe_total()));
         for (label, o) in rows {
             let _ = writeln!(
@@ -255,13 +254,7 @@ pub fn balanced_sample(products: &[Product]) -> Vec<&Product> {
         .collect();
     let step = (ordinary.len() / planted.len().max(1)).max(1);
     let mut sample = planted.clone();
-    sample.extend(
-        ordinary
-            .iter()
-            .step_by(step)
-            .take(planted.len())
-            .copied(),
-    );
+    sample.extend(ordinary.iter().step_by(step).take(planted.len()).copied());
     sample
 }
 
@@ -366,7 +359,11 @@ mod tests {
             assert!(total > 0, "no planted listing in {form}");
             let recall = caught as f64 / total as f64;
             assert!(recall >= 0.95, "{form}: recall {recall:.3}\n{report}");
-            let safe = evaluation.by_form.get(&(form, "safe")).copied().unwrap_or_default();
+            let safe = evaluation
+                .by_form
+                .get(&(form, "safe"))
+                .copied()
+                .unwrap_or_default();
             assert!(
                 safe.caught_share() <= 0.03,
                 "{form}: false-positive rate {:.3}\n{report}",

@@ -642,7 +642,11 @@ mod tests {
         let parse = |args: &[&str]| {
             let mut all = vec!["storefront"];
             all.extend_from_slice(args);
-            Cli::try_parse_from(all).unwrap().config.moderation.settings()
+            Cli::try_parse_from(all)
+                .unwrap()
+                .config
+                .moderation
+                .settings()
         };
         let strict = parse(&[
             "--screening-review-threshold",
@@ -674,7 +678,10 @@ mod tests {
             ],
         ] {
             let error = parse(bad).unwrap_err().to_string();
-            assert!(error.contains("invalid screening thresholds"), "{bad:?}: {error}");
+            assert!(
+                error.contains("invalid screening thresholds"),
+                "{bad:?}: {error}"
+            );
         }
     }
 }

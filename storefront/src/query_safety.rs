@@ -226,8 +226,10 @@ mod tests {
 
     #[test]
     fn every_language_form_has_a_message() {
-        let messages: std::collections::BTreeSet<_> =
-            Lang::ALL.iter().map(|lang| redirect_message(*lang)).collect();
+        let messages: std::collections::BTreeSet<_> = Lang::ALL
+            .iter()
+            .map(|lang| redirect_message(*lang))
+            .collect();
         assert_eq!(messages.len(), Lang::ALL.len());
     }
 

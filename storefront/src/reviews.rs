@@ -329,7 +329,10 @@ pub async fn create_review(
         // would pass, so the review waits for a person.
         let note = "near-duplicate check: the text embedder is not loaded, compared by \
                     normalised text only";
-        match reasons.iter_mut().find(|r| r.code == moderation::MODEL_UNAVAILABLE) {
+        match reasons
+            .iter_mut()
+            .find(|r| r.code == moderation::MODEL_UNAVAILABLE)
+        {
             Some(reason) => {
                 reason.evidence.push_str("; ");
                 reason.evidence.push_str(note);
@@ -431,12 +434,16 @@ pub async fn add_photo(
     bytes: Vec<u8>,
 ) -> Result<ReviewPhotoView, ApiError> {
     let content_type = crate::listings::images::content_type_of(declared_type)?;
-    let not_found = || ApiError::not_found("review_not_found", format!("review {review_id} does not exist"));
+    let not_found = || {
+        ApiError::not_found(
+            "review_not_found",
+            format!("review {review_id} does not exist"),
+        )
+    };
     if app.db.review_author(review_id).await? != Some(author) {
         return Err(not_found());
     }
-    let (bytes, scored) =
-        crate::listings::images::score_upload(app, content_type, bytes).await?;
+    let (bytes, scored) = crate::listings::images::score_upload(app, content_type, bytes).await?;
     let verdict = screen_listing_with(
         &app.screening.rules,
         &ListingInput {
@@ -971,12 +978,11 @@ impl crate::db::Db {
                     .await?;
                 }
             }
-            let photos: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM review_photos WHERE review_id = $1 ORDER BY id",
-            )
-            .bind(photo.review_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let photos: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM review_photos WHERE review_id = $1 ORDER BY id")
+                    .bind(photo.review_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
             tx.commit().await?;
             PhotoInserted::Photo(ReviewPhotoView {
                 id,

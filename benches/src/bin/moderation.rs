@@ -27,7 +27,7 @@ use benches::moderation_eval::{
 };
 use clap::Parser;
 use datasets::Product;
-use models::toxicity::{ToxicityClassifier, ToxicityHead, Toxicity, clean_text, normalise_key};
+use models::toxicity::{Toxicity, ToxicityClassifier, ToxicityHead, clean_text, normalise_key};
 use models::{
     DecodeLimits, E5Embedder, ImageClassifier, SessionOptions, XyranClassifier, decode_image,
 };
@@ -125,7 +125,9 @@ fn main() -> Result<()> {
             ToxicityHead::bundled()?,
         )?)),
         Err(error) => {
-            println!("\ntext-toxicity model not available ({error}); run `storefront models fetch`");
+            println!(
+                "\ntext-toxicity model not available ({error}); run `storefront models fetch`"
+            );
             None
         }
     };
@@ -204,9 +206,9 @@ fn main() -> Result<()> {
         },
     ) {
         Ok(classifier) => image_throughput(&classifier, &sample, &slugs, &config, &args, &pool)?,
-        Err(error) => println!(
-            "\nimage-safety model not available ({error}); run `storefront models fetch`"
-        ),
+        Err(error) => {
+            println!("\nimage-safety model not available ({error}); run `storefront models fetch`")
+        }
     }
     Ok(())
 }
@@ -461,8 +463,7 @@ fn picture_png(product: &Product) -> Result<Vec<u8>> {
         .next()
         .and_then(|file| file.trim_end_matches(".svg").parse().ok())
         .unwrap_or(0);
-    let svg = datasets::render_art_svg(slug, k)
-        .with_context(|| format!("no art for {url:?}"))?;
+    let svg = datasets::render_art_svg(slug, k).with_context(|| format!("no art for {url:?}"))?;
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())
         .with_context(|| format!("parsing the art of {url:?}"))?;
     let size = tree.size().to_int_size();

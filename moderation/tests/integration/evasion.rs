@@ -204,8 +204,14 @@ const VAPE_VARIANTS: &[(&str, &str)] = &[
     ("emoji ru caps", "\u{1F525} ВЕЙП \u{1F525} одноразовый"),
     ("emoji after", "vape\u{1F34B} mango"),
     ("circled letters", "\u{24CB}\u{24D0}\u{24DF}\u{24D4} 5000"),
-    ("squared letters", "\u{1F185}\u{1F170}\u{1F17F}\u{1F174} 5000"),
-    ("regional indicators", "\u{1F1FB}\u{1F1E6}\u{1F1F5}\u{1F1EA} 5000"),
+    (
+        "squared letters",
+        "\u{1F185}\u{1F170}\u{1F17F}\u{1F174} 5000",
+    ),
+    (
+        "regional indicators",
+        "\u{1F1FB}\u{1F1E6}\u{1F1F5}\u{1F1EA} 5000",
+    ),
     // Other Unicode forms.
     ("fullwidth", "\u{FF56}\u{FF41}\u{FF50}\u{FF45} 5000"),
     ("math bold", "\u{1D42F}\u{1D41A}\u{1D429}\u{1D41E} 5000"),

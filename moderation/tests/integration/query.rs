@@ -137,7 +137,10 @@ fn the_golden_kids_queries_are_not_blocked() {
     let text = std::fs::read_to_string(&path).unwrap();
     let mut checked = 0;
     let mut blocked = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let columns: Vec<&str> = line.split('\t').collect();
         let (Some(age), Some(query)) = (columns.get(3), columns.get(4)) else {
             continue;

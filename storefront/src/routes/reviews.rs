@@ -121,9 +121,9 @@ pub async fn upload_review_photo(
 ) -> Result<(StatusCode, Json<ReviewPhotoView>), ApiError> {
     let id = parse_review_id(&id)?;
     let max = crate::listings::images::MAX_IMAGE_BYTES;
-    let bytes = axum::body::to_bytes(body, max).await.map_err(|_| {
-        ApiError::payload_too_large(format!("a photo must be at most {max} bytes"))
-    })?;
+    let bytes = axum::body::to_bytes(body, max)
+        .await
+        .map_err(|_| ApiError::payload_too_large(format!("a photo must be at most {max} bytes")))?;
     if bytes.is_empty() {
         return Err(ApiError::bad_request("invalid_image", "the body is empty"));
     }

@@ -297,11 +297,9 @@ pub async fn search(
         screen_time::log_search(&state.0.db, child, &params.q, Some("search_off"), now).await?;
         return Err(refused.into());
     }
-    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q)
-    {
+    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q) {
         let reason = crate::query_safety::log_reason(&verdict);
-        screen_time::log_search(&state.0.db, child, &params.q, Some(reason.as_str()), now)
-            .await?;
+        screen_time::log_search(&state.0.db, child, &params.q, Some(reason.as_str()), now).await?;
         return Ok(Json(blocked_response(&state, &params)));
     }
     screen_time::log_search(&state.0.db, child, &params.q, None, now).await?;

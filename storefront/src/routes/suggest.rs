@@ -216,8 +216,7 @@ pub async fn suggest(
         child_account,
         age_months: params.age_months,
     };
-    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q)
-    {
+    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q) {
         if let Some(child) = child {
             let reason = crate::query_safety::log_reason(&verdict);
             crate::query_safety::record_suggestion_for_parent(

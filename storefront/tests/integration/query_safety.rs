@@ -59,7 +59,9 @@ async fn suggest(app: &AuthApp, q: &str, age: u16, token: Option<&str>) -> Value
 /// A word of an ordinary product's title that finds something for a 6-year-old.
 async fn ordinary_word(app: &AuthApp) -> String {
     for product in small_catalog().products {
-        if product.unsafe_label.is_some() || !(product.age_min_months..=product.age_max_months).contains(&72) {
+        if product.unsafe_label.is_some()
+            || !(product.age_min_months..=product.age_max_months).contains(&72)
+        {
             continue;
         }
         let Some(word) = product
@@ -85,7 +87,11 @@ fn assert_blocked(body: &Value, message_part: &str) {
     assert!(message.contains(message_part), "{message}");
     let categories = body["safety"]["suggested_categories"].as_array().unwrap();
     assert!(!categories.is_empty(), "{body}");
-    assert!(categories.iter().all(|c| c["slug"].is_string() && c["name"].is_string()));
+    assert!(
+        categories
+            .iter()
+            .all(|c| c["slug"].is_string() && c["name"].is_string())
+    );
 }
 
 async fn blocked_log(app: &AuthApp, family: &Family) -> i64 {
@@ -201,12 +207,18 @@ backend_tests!(
         }
         assert_eq!(blocked_log(&app, &family).await, 1);
         let board = get(&app, "/api/v1/family/dashboard", Some(&family.parent)).await;
-        let refused = board["children"][0]["blocked_searches"].as_array().unwrap().clone();
+        let refused = board["children"][0]["blocked_searches"]
+            .as_array()
+            .unwrap()
+            .clone();
         assert_eq!(refused.len(), 1, "{board}");
         assert_eq!(refused[0]["query"], "vodka sotib ol");
         assert_eq!(refused[0]["reason"], "unsafe_query:alcohol");
         // Another unsafe phrase is another entry.
-        assert_blocked(&suggest(&app, "кальян", 72, Some(&family.child)).await, "Keling");
+        assert_blocked(
+            &suggest(&app, "кальян", 72, Some(&family.child)).await,
+            "Keling",
+        );
         assert_eq!(blocked_log(&app, &family).await, 2);
 
         // Guests with a young audience get the safe answer too; adults for adults do not.

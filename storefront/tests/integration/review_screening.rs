@@ -193,7 +193,9 @@ backend_tests!(
             .await
             .expect(200);
         assert_eq!(fetch(&app, &url, None).await, 200);
-        let listed = call(Method::GET, "/api/v1/products/1/reviews").send(&app).await;
+        let listed = call(Method::GET, "/api/v1/products/1/reviews")
+            .send(&app)
+            .await;
         assert_eq!(listed.expect(200)[0]["photos"][0], url);
 
         // With the image model a safe photo on a published review keeps it published.
@@ -202,7 +204,14 @@ backend_tests!(
         let second = second.expect(201).clone();
         assert_eq!(second["status"], "published", "{second}");
         let second_id = second["id"].as_i64().unwrap();
-        let scored = photo(&app, &author, second_id, "image/jpeg", fixture("toy_blocks.jpg")).await;
+        let scored = photo(
+            &app,
+            &author,
+            second_id,
+            "image/jpeg",
+            fixture("toy_blocks.jpg"),
+        )
+        .await;
         let scored = scored.expect(201).clone();
         assert_eq!(scored["review"]["status"], "published", "{scored}");
         assert_eq!(
@@ -221,8 +230,16 @@ backend_tests!(
         assert_eq!(rating_count().await, 2);
 
         // At most four photos per review.
-        for name in ["plush_bear.webp", "xylophone_thumbnail.png", "toy_car_transparent.png"] {
-            let content_type = if name.ends_with(".webp") { "image/webp" } else { "image/png" };
+        for name in [
+            "plush_bear.webp",
+            "xylophone_thumbnail.png",
+            "toy_car_transparent.png",
+        ] {
+            let content_type = if name.ends_with(".webp") {
+                "image/webp"
+            } else {
+                "image/png"
+            };
             photo(&app, &author, second_id, content_type, fixture(name))
                 .await
                 .expect(201);
