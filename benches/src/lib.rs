@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod golden;
+pub mod moderation_eval;
 pub mod postgres_fts;
 pub mod python;
 pub mod relevance;

@@ -295,7 +295,9 @@ impl Walk<'_> {
                 {
                     self.step(i + 1, next, l);
                 }
-                // Any one letter, or any two (a masked `я` reads `ya`).
+                // Nothing (a mask between spaced-out letters, `v*a*p*e`), any one letter, or
+                // any two (a masked `я` reads `ya`).
+                self.step(i + 1, node, last);
                 for &(c, next) in &current.edges {
                     if c == ' ' {
                         continue;

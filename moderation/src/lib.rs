@@ -1,5 +1,6 @@
 //! Kids-safety policy for bolajon: who is looking ([`Audience`]), what a listing's moderation
-//! state is ([`ModerationStatus`]), and the screening of listings into a [`Verdict`].
+//! state is ([`ModerationStatus`]), the screening of listings into a [`Verdict`], and the
+//! screening of a young audience's search queries ([`screen_query`]).
 //!
 //! Everything here is a pure function of its inputs. This crate may depend on `models` only;
 //! it never touches a database, HTTP or an index.
@@ -12,6 +13,7 @@ mod config;
 mod lexicon;
 mod listing;
 mod normalize;
+mod query;
 mod small_parts;
 
 pub use audience::{AgeBand, Audience, MAX_AGE_MONTHS};
@@ -19,6 +21,7 @@ pub use classifier::{ClassifierKind, ClassifierSignal, MODEL_UNAVAILABLE};
 pub use config::ScreeningConfig;
 pub use listing::{ListingInput, screen_listing, screen_listing_with};
 pub use normalize::normalize_for_screening;
+pub use query::{QueryVerdict, screen_query, screen_query_with};
 
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +118,25 @@ pub enum RiskCategory {
     AgeSafety,
     /// Not screened automatically: a classifier could not score the item, so a human must.
     Unscreened,
+}
+
+impl RiskCategory {
+    /// Returns the stable snake_case name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sexual => "sexual",
+            Self::Drugs => "drugs",
+            Self::Alcohol => "alcohol",
+            Self::Tobacco => "tobacco",
+            Self::Weapons => "weapons",
+            Self::Gambling => "gambling",
+            Self::Violence => "violence",
+            Self::SelfHarm => "self_harm",
+            Self::Profanity => "profanity",
+            Self::AgeSafety => "age_safety",
+            Self::Unscreened => "unscreened",
+        }
+    }
 }
 
 /// One reason behind a verdict: which rule fired, how strongly, and on what text.

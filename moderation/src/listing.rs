@@ -137,11 +137,17 @@ fn push_classifier_signals(
                     signals.push(unavailable(*kind, format!("{model} returned no score")));
                     continue;
                 }
+                let mapped = match kind {
+                    ClassifierKind::TextToxicity => score.clamp(0.0, 1.0),
+                    ClassifierKind::ImageSexual | ClassifierKind::ImageGore => {
+                        config.image_score(*score)
+                    }
+                };
                 signals.push(Signal {
                     code: kind.code(),
                     category: kind.category(),
                     concept: kind.code(),
-                    score: score.clamp(0.0, 1.0),
+                    score: mapped,
                     evidence: snippet(&format!("{subject} ({model}: {score:.2})")),
                 });
             }

@@ -209,6 +209,13 @@ fn classify(text: &str) -> Vec<RawItem> {
             });
             continue;
         }
+        if let Some(letter) = symbol_letter(base) {
+            items.push(RawItem {
+                span,
+                raw: classify_char(letter),
+            });
+            continue;
+        }
         for composed in cluster.nfkc() {
             for c in composed.to_lowercase() {
                 items.push(RawItem {
@@ -219,6 +226,44 @@ fn classify(text: &str) -> Vec<RawItem> {
         }
     }
     items
+}
+
+/// Letter-like symbols that Unicode normalisation leaves alone, read as the Latin letter they
+/// show: regional indicators (`🇻🇦🇵🇪`), negative circled and squared letters (`🅥`, `🅰`), and
+/// small capitals (`ᴠᴀᴘᴇ`).
+fn symbol_letter(c: char) -> Option<char> {
+    let offset = |first: char| char::from(b'a' + (u32::from(c) - u32::from(first)) as u8);
+    let letter = match c {
+        '\u{1F1E6}'..='\u{1F1FF}' => offset('\u{1F1E6}'),
+        '\u{1F150}'..='\u{1F169}' => offset('\u{1F150}'),
+        '\u{1F170}'..='\u{1F189}' => offset('\u{1F170}'),
+        '\u{1D00}' => 'a',
+        '\u{0299}' => 'b',
+        '\u{1D04}' => 'c',
+        '\u{1D05}' => 'd',
+        '\u{1D07}' => 'e',
+        '\u{A730}' => 'f',
+        '\u{0262}' => 'g',
+        '\u{029C}' => 'h',
+        '\u{026A}' => 'i',
+        '\u{1D0A}' => 'j',
+        '\u{1D0B}' => 'k',
+        '\u{029F}' => 'l',
+        '\u{1D0D}' => 'm',
+        '\u{0274}' => 'n',
+        '\u{1D0F}' => 'o',
+        '\u{1D18}' => 'p',
+        '\u{0280}' => 'r',
+        '\u{A731}' => 's',
+        '\u{1D1B}' => 't',
+        '\u{1D1C}' => 'u',
+        '\u{1D20}' => 'v',
+        '\u{1D21}' => 'w',
+        '\u{028F}' => 'y',
+        '\u{1D22}' => 'z',
+        _ => return None,
+    };
+    Some(letter)
 }
 
 /// Characters read as nothing: apostrophes (all Uzbek `o‘` variants), zero-width and format
@@ -474,11 +519,25 @@ fn leet_readings(c: char) -> &'static [&'static str] {
     }
 }
 
-/// Punctuation that may join the letters of one word (`v.a.p.e`, `в-е-й-п`, `pi_vo`).
+/// Punctuation that may join the letters of one word (`v.a.p.e`, `в-е-й-п`, `pi_vo`), and
+/// emoji or pictographs put between letters (`v💨a💨p💨e`).
 fn is_joiner(c: char) -> bool {
     matches!(
         c,
         '.' | '-' | '_' | '·' | '•' | '/' | '\\' | '~' | '^' | '‐' | '‑' | '–' | '—' | '*' | '|'
+    ) || is_pictograph(c)
+}
+
+/// Emoji and pictographic symbols.
+fn is_pictograph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2190}'..='\u{21FF}'
+            | '\u{2300}'..='\u{23FF}'
+            | '\u{25A0}'..='\u{27BF}'
+            | '\u{2B00}'..='\u{2BFF}'
+            | '\u{1F000}'..='\u{1F0FF}'
+            | '\u{1F300}'..='\u{1FAFF}'
     )
 }
 

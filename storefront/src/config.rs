@@ -68,6 +68,95 @@ pub struct Config {
     /// Notifications: SMTP, the SMS gateway, web push.
     #[command(flatten)]
     pub notify: NotifyConfig,
+    /// Moderation: screening thresholds.
+    #[command(flatten)]
+    pub moderation: ModerationConfig,
+}
+
+/// Screening thresholds of listings, reviews and young audiences' queries (issue 5). Each is a
+/// number in `0..=1`; a review threshold must be below its reject threshold. `settings()`
+/// validates them once, and the service refuses to start with a bad one.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ModerationConfig {
+    /// A screening signal scoring at least this holds the item for a moderator.
+    #[arg(
+        long,
+        env = "BOLAJON_SCREENING_REVIEW_THRESHOLD",
+        default_value_t = 0.4,
+        global = true
+    )]
+    pub screening_review_threshold: f32,
+    /// A screening signal scoring at least this rejects the item.
+    #[arg(
+        long,
+        env = "BOLAJON_SCREENING_REJECT_THRESHOLD",
+        default_value_t = 0.8,
+        global = true
+    )]
+    pub screening_reject_threshold: f32,
+    /// Text-toxicity probability from which a text holds the item for review; default the
+    /// toxicity head's own balanced threshold.
+    #[arg(long, env = "BOLAJON_TOXICITY_REVIEW_PROBABILITY", global = true)]
+    pub toxicity_review_probability: Option<f32>,
+    /// Text-toxicity probability from which a text rejects the item; default the toxicity
+    /// head's own high-precision threshold.
+    #[arg(long, env = "BOLAJON_TOXICITY_REJECT_PROBABILITY", global = true)]
+    pub toxicity_reject_probability: Option<f32>,
+    /// Image-safety probability (sexual or gore) from which an image holds the item for review.
+    #[arg(
+        long,
+        env = "BOLAJON_IMAGE_REVIEW_PROBABILITY",
+        default_value_t = 0.4,
+        global = true
+    )]
+    pub image_review_probability: f32,
+    /// Image-safety probability from which an image rejects the item.
+    #[arg(
+        long,
+        env = "BOLAJON_IMAGE_REJECT_PROBABILITY",
+        default_value_t = 0.8,
+        global = true
+    )]
+    pub image_reject_probability: f32,
+}
+
+impl ModerationConfig {
+    /// Returns the validated screening settings, or what is wrong with them.
+    pub fn settings(&self) -> anyhow::Result<crate::listings::ScreeningSettings> {
+        let rules = moderation::ScreeningConfig {
+            review_threshold: self.screening_review_threshold,
+            reject_threshold: self.screening_reject_threshold,
+            image_review_probability: self.image_review_probability,
+            image_reject_probability: self.image_reject_probability,
+            ..moderation::ScreeningConfig::default()
+        };
+        if let Some(problem) = rules.problem() {
+            anyhow::bail!("invalid screening thresholds: {problem}");
+        }
+        let toxicity = match (
+            self.toxicity_review_probability,
+            self.toxicity_reject_probability,
+        ) {
+            (None, None) => None,
+            (Some(review), Some(reject)) => {
+                if !(0.0..=1.0).contains(&review) || !(0.0..=1.0).contains(&reject) {
+                    anyhow::bail!(
+                        "invalid screening thresholds: toxicity probabilities must be between 0 and 1"
+                    );
+                }
+                if review >= reject {
+                    anyhow::bail!(
+                        "invalid screening thresholds: toxicity_review_probability ({review}) must be below toxicity_reject_probability ({reject})"
+                    );
+                }
+                Some((review, reject))
+            }
+            (Some(_), None) | (None, Some(_)) => anyhow::bail!(
+                "invalid screening thresholds: set both BOLAJON_TOXICITY_REVIEW_PROBABILITY and BOLAJON_TOXICITY_REJECT_PROBABILITY, or neither"
+            ),
+        };
+        Ok(crate::listings::ScreeningSettings { rules, toxicity })
+    }
 }
 
 /// Where the notification queue runs.
@@ -599,5 +688,58 @@ mod tests {
         .unwrap();
         assert_eq!(cli.config.database_kind().unwrap(), DatabaseKind::Postgres);
         assert!(database_kind("mysql://x").is_err());
+    }
+
+    #[test]
+    fn screening_thresholds_have_defaults_and_are_validated() {
+        let cli = Cli::try_parse_from(["storefront"]).unwrap();
+        let settings = cli.config.moderation.settings().unwrap();
+        assert_eq!(settings.rules, moderation::ScreeningConfig::default());
+        assert_eq!(settings.toxicity, None);
+
+        let parse = |args: &[&str]| {
+            let mut all = vec!["storefront"];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all)
+                .unwrap()
+                .config
+                .moderation
+                .settings()
+        };
+        let strict = parse(&[
+            "--screening-review-threshold",
+            "0.3",
+            "--image-review-probability",
+            "0.2",
+            "--image-reject-probability",
+            "0.6",
+            "--toxicity-review-probability",
+            "0.5",
+            "--toxicity-reject-probability",
+            "0.9",
+        ])
+        .unwrap();
+        assert_eq!(strict.rules.review_threshold, 0.3);
+        assert_eq!(strict.rules.image_reject_probability, 0.6);
+        assert_eq!(strict.toxicity, Some((0.5, 0.9)));
+
+        for bad in [
+            &["--screening-review-threshold", "0.9"][..],
+            &["--screening-reject-threshold", "1.5"],
+            &["--image-review-probability", "0.8"],
+            &["--toxicity-review-probability", "0.5"],
+            &[
+                "--toxicity-review-probability",
+                "0.9",
+                "--toxicity-reject-probability",
+                "0.5",
+            ],
+        ] {
+            let error = parse(bad).unwrap_err().to_string();
+            assert!(
+                error.contains("invalid screening thresholds"),
+                "{bad:?}: {error}"
+            );
+        }
     }
 }

@@ -18,6 +18,7 @@ pub mod moderation_queue;
 pub mod notify;
 pub mod openapi;
 pub mod payments;
+pub mod query_safety;
 pub mod reviews;
 pub mod routes;
 pub mod seed;
@@ -91,6 +92,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             .context("reading the payment settings")?,
     ))?;
     state.set_commerce(config.commerce.settings())?;
+    state.set_screening(config.moderation.settings()?)?;
     auth::bootstrap::ensure_admin_from_config(&state, &config.auth)
         .await
         .context("creating the first admin")?;

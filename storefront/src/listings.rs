@@ -320,6 +320,36 @@ pub fn validate_listing(
     })
 }
 
+/// The service's screening thresholds (from `BOLAJON_SCREENING_*`, `BOLAJON_TOXICITY_*` and
+/// `BOLAJON_IMAGE_*`; see `config::ModerationConfig`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScreeningSettings {
+    /// The rules' thresholds and weights, with the image-safety probabilities.
+    pub rules: ScreeningConfig,
+    /// Text-toxicity probabilities for review and reject, overriding the head's own
+    /// thresholds (`None`: the head's balanced and high-precision thresholds).
+    pub toxicity: Option<(f32, f32)>,
+}
+
+impl ScreeningSettings {
+    /// Returns the toxicity thresholds to calibrate with: the configured ones, else the head's.
+    pub fn toxicity_thresholds(&self, head: Thresholds) -> Thresholds {
+        match self.toxicity {
+            Some((review, reject)) => Thresholds {
+                balanced: review,
+                high_precision: reject,
+            },
+            None => head,
+        }
+    }
+
+    /// Maps a toxicity probability scored by a head with `head` thresholds onto the
+    /// screening's scale, with the configured thresholds.
+    pub fn toxicity_score(&self, probability: f32, head: Thresholds) -> f32 {
+        calibrate_toxicity(probability, self.toxicity_thresholds(head), &self.rules)
+    }
+}
+
 /// Maps a toxicity probability onto the screening's scale: the head's balanced threshold
 /// (hold for a person) lands on the review threshold, its high-precision threshold (act
 /// without a person) on the reject threshold, linearly in between and beyond.
@@ -368,7 +398,8 @@ pub async fn screen(
     category_slug: &str,
     image_signals: Vec<ClassifierSignal>,
 ) -> Result<Screening, ApiError> {
-    let config = ScreeningConfig::default();
+    let settings = app.screening;
+    let config = settings.rules;
     let forms = |texts: &ProductTexts, what: &str| {
         [
             ("uz", &texts.uz),
@@ -408,7 +439,7 @@ pub async fn screen(
                     .map(|((field, _), result)| match result {
                         Toxicity::Scored(score) => ClassifierSignal::Scored {
                             kind: ClassifierKind::TextToxicity,
-                            score: calibrate_toxicity(score.probability, score.thresholds, &config),
+                            score: settings.toxicity_score(score.probability, score.thresholds),
                             model: score.model.to_string(),
                             subject: field.clone(),
                         },

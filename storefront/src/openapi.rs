@@ -66,6 +66,7 @@ use utoipa::OpenApi;
         crate::routes::reviews::decide_review,
         crate::routes::reviews::helpful,
         crate::routes::reviews::report,
+        crate::routes::reviews::upload_review_photo,
         crate::routes::reviews::held_reviews,
         crate::routes::cart::get_cart,
         crate::routes::cart::add_line,

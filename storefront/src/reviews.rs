@@ -9,15 +9,16 @@
 //! transaction as the `catalog_changes` outbox row, so search picks the new rating up.
 
 use crate::db::{DbError, DbResult, dispatch};
-use crate::listings::{RULES_NAME, calibrate_toxicity};
+use crate::listings::RULES_NAME;
 use crate::{ApiError, App};
 use chrono::{DateTime, Duration, Utc};
 use models::toxicity::Toxicity;
 use moderation::{
-    ClassifierKind, ClassifierSignal, Decision, ListingInput, MAX_AGE_MONTHS, ScreeningConfig,
+    ClassifierKind, ClassifierSignal, Decision, ListingInput, MAX_AGE_MONTHS,
     normalize_for_screening, screen_listing_with,
 };
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 use utoipa::ToSchema;
 
 /// Longest review text, in characters.
@@ -29,6 +30,16 @@ pub const ACCOUNT_BURST: i64 = 3;
 pub const SELLER_BURST: i64 = 20;
 /// The burst window.
 pub const BURST_WINDOW_MINUTES: i64 = 60;
+/// Cosine similarity of two reviews' text embeddings (multilingual-e5-small, whose cosines
+/// sit between about 0.7 and 1) from which a review by another account counts as the same
+/// text reworded (`spam_near_duplicate`).
+pub const NEAR_DUPLICATE_COSINE: f32 = 0.95;
+/// How far back reviews are compared for near-duplicates, in days.
+pub const NEAR_DUPLICATE_WINDOW_DAYS: i64 = 90;
+/// The most earlier reviews compared (the newest).
+pub const NEAR_DUPLICATE_CANDIDATES: i64 = 5_000;
+/// The model name stored with review embeddings (the service's text embedder).
+pub const EMBEDDING_MODEL: &str = models::manifest::MULTILINGUAL_E5_SMALL.name;
 
 /// A review to write.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -67,6 +78,9 @@ pub struct ReviewView {
     pub status: String,
     /// Why it is held (empty when published).
     pub reasons: Vec<ReviewReason>,
+    /// Its photos (`/media/reviews/{id}`), oldest first; omitted when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
 }
 
 /// What the verified-purchase check found.
@@ -161,7 +175,8 @@ pub fn text_spam_reasons(text: &str) -> Vec<ReviewReason> {
 /// The rules (lexicon with normalisation) and the text-toxicity model over the text. Returns
 /// the reasons and what screened it.
 async fn screen_text(app: &App, text: &str) -> Result<(Vec<ReviewReason>, String), ApiError> {
-    let config = ScreeningConfig::default();
+    let settings = app.screening;
+    let config = settings.rules;
     let (signal, screened_by) = match app.models.toxicity() {
         None => (
             ClassifierSignal::Unavailable {
@@ -181,7 +196,7 @@ async fn screen_text(app: &App, text: &str) -> Result<(Vec<ReviewReason>, String
             let signal = match scored.map(|mut all| all.pop()) {
                 Ok(Some(Toxicity::Scored(score))) => ClassifierSignal::Scored {
                     kind: ClassifierKind::TextToxicity,
-                    score: calibrate_toxicity(score.probability, score.thresholds, &config),
+                    score: settings.toxicity_score(score.probability, score.thresholds),
                     model: score.model.to_string(),
                     subject: "review".into(),
                 },
@@ -230,6 +245,52 @@ async fn screen_text(app: &App, text: &str) -> Result<(Vec<ReviewReason>, String
     Ok((reasons, screened_by))
 }
 
+/// Embeds a review's text with the service's text embedder (`None` when it is not loaded or
+/// fails: the caller then holds the review).
+async fn embed_review(app: &App, text: &str) -> Result<Option<Vec<f32>>, ApiError> {
+    let Some(embedder) = app.models.embedder() else {
+        return Ok(None);
+    };
+    let owned = text.to_owned();
+    let embedded =
+        crate::run_blocking(move || embedder.embed(models::TextKind::Passage, &[owned.as_str()]))
+            .await?;
+    match embedded {
+        Ok(mut vectors) => Ok(vectors.pop()),
+        Err(error) => {
+            tracing::warn!(%error, "embedding a review failed: {error}");
+            Ok(None)
+        }
+    }
+}
+
+/// Returns a vector as little-endian f32 bytes.
+pub fn vector_bytes(vector: &[f32]) -> Vec<u8> {
+    vector.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Returns the earlier review whose stored vector is nearest to `vector`, with the cosine
+/// (vectors are L2-normalised; stored vectors of another dimension are skipped).
+pub fn nearest(vector: &[f32], earlier: &[(i64, Vec<u8>)]) -> Option<(i64, f32)> {
+    earlier
+        .iter()
+        .filter(|(_, bytes)| bytes.len() == vector.len() * 4)
+        .map(|(id, bytes)| {
+            let dot: f32 = bytes
+                .chunks_exact(4)
+                .zip(vector)
+                .map(|(chunk, v)| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]) * v)
+                .sum();
+            (*id, dot)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The public address of a review photo.
+pub fn photo_url(id: i64) -> String {
+    format!("/media/reviews/{id}")
+}
+
 /// The child profile of a child account.
 async fn child_of(app: &App, user: i64) -> DbResult<Option<i64>> {
     Ok(dispatch!(&app.db, |pool, _d| {
@@ -262,6 +323,27 @@ pub async fn create_review(
     } else {
         None
     };
+    let embedding = embed_review(app, &text).await?;
+    if embedding.is_none() {
+        // Without the embedder only the normalised-text hash finds copies: a reworded copy
+        // would pass, so the review waits for a person.
+        let note = "near-duplicate check: the text embedder is not loaded, compared by \
+                    normalised text only";
+        match reasons
+            .iter_mut()
+            .find(|r| r.code == moderation::MODEL_UNAVAILABLE)
+        {
+            Some(reason) => {
+                reason.evidence.push_str("; ");
+                reason.evidence.push_str(note);
+            }
+            None => reasons.push(ReviewReason {
+                code: moderation::MODEL_UNAVAILABLE.into(),
+                score: 0.4,
+                evidence: note.into(),
+            }),
+        }
+    }
     let hash = crate::auth::token::sha256_hex(&normalize_for_screening(&text));
     let since = now - Duration::minutes(BURST_WINDOW_MINUTES);
     let outcome = app
@@ -277,6 +359,7 @@ pub async fn create_review(
             screened_by: &screened_by,
             at: now,
             burst_since: since,
+            embedding,
         })
         .await?;
     match outcome {
@@ -295,6 +378,144 @@ pub async fn create_review(
             Ok(view)
         }
     }
+}
+
+/// Most photos on one review.
+pub const MAX_PHOTOS: i64 = 4;
+
+/// A review photo just uploaded, with the review as it stands now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewPhotoView {
+    /// The photo's id.
+    pub id: i64,
+    /// Its address, served while the review is published (and to its author and moderators).
+    pub url: String,
+    /// The review: held, with the photo's reasons, when the photo is doubtful.
+    pub review: ReviewView,
+}
+
+/// A review photo to insert.
+pub struct NewReviewPhoto<'a> {
+    review_id: i64,
+    author: i64,
+    content_type: &'static str,
+    bytes: &'a [u8],
+    sha256: String,
+    width: i64,
+    height: i64,
+    safety_json: String,
+    reasons: Vec<ReviewReason>,
+    at: DateTime<Utc>,
+}
+
+/// The outcome of a photo insert.
+pub enum PhotoInserted {
+    /// Stored.
+    Photo(ReviewPhotoView),
+    /// No review of this author with that id.
+    NotFound,
+    /// The review was rejected.
+    Closed,
+    /// The review already has [`MAX_PHOTOS`].
+    TooMany,
+    /// The same picture is already on the review.
+    Duplicate,
+}
+
+/// Adds a photo to the author's own review. The photo is decoded within the upload limits and
+/// screened like a listing image (the image-safety model's sexual and gore scores through the
+/// screening thresholds; a model that is not loaded holds it for a person). A doubtful photo
+/// holds the review (taking a published one out of the product's rating) with its reasons.
+pub async fn add_photo(
+    app: &App,
+    author: i64,
+    review_id: i64,
+    declared_type: Option<&str>,
+    bytes: Vec<u8>,
+) -> Result<ReviewPhotoView, ApiError> {
+    let content_type = crate::listings::images::content_type_of(declared_type)?;
+    let not_found = || {
+        ApiError::not_found(
+            "review_not_found",
+            format!("review {review_id} does not exist"),
+        )
+    };
+    if app.db.review_author(review_id).await? != Some(author) {
+        return Err(not_found());
+    }
+    let (bytes, scored) = crate::listings::images::score_upload(app, content_type, bytes).await?;
+    let verdict = screen_listing_with(
+        &app.screening.rules,
+        &ListingInput {
+            texts: Vec::new(),
+            category_slug: "",
+            age_min_months: 0,
+            age_max_months: MAX_AGE_MONTHS,
+            classifiers: scored.safety.signals("photo"),
+        },
+    );
+    let reasons = if verdict.decision == Decision::Approve {
+        Vec::new()
+    } else {
+        verdict
+            .reasons
+            .into_iter()
+            .map(|reason| ReviewReason {
+                code: reason.code,
+                score: reason.score,
+                evidence: reason.evidence,
+            })
+            .collect()
+    };
+    let safety_json = serde_json::to_string(&scored.safety)
+        .map_err(|error| ApiError::internal(format!("serialising photo safety: {error}")))?;
+    let outcome = app
+        .db
+        .insert_review_photo(&NewReviewPhoto {
+            review_id,
+            author,
+            content_type,
+            sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
+            bytes: &bytes,
+            width: i64::from(scored.width),
+            height: i64::from(scored.height),
+            safety_json,
+            reasons,
+            at: app.auth.now(),
+        })
+        .await?;
+    match outcome {
+        PhotoInserted::Photo(view) => {
+            app.index_wakeup.notify_one();
+            Ok(view)
+        }
+        PhotoInserted::NotFound => Err(not_found()),
+        PhotoInserted::Closed => Err(ApiError::conflict(
+            "review_rejected",
+            "a rejected review takes no photos",
+        )),
+        PhotoInserted::TooMany => Err(ApiError::conflict(
+            "too_many_photos",
+            format!("a review has at most {MAX_PHOTOS} photos"),
+        )),
+        PhotoInserted::Duplicate => Err(ApiError::conflict(
+            "duplicate_photo",
+            "this photo is already on the review",
+        )),
+    }
+}
+
+/// A stored review photo with what decides who may see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredReviewPhoto {
+    /// `image/jpeg`, `image/png`, `image/webp` or `image/gif`.
+    pub content_type: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// The review's status.
+    pub status: String,
+    /// The review's author.
+    pub author_user_id: i64,
 }
 
 /// A moderator's or a parent's decision on a held review.
@@ -364,6 +585,8 @@ pub struct NewReview<'a> {
     screened_by: &'a str,
     at: DateTime<Utc>,
     burst_since: DateTime<Utc>,
+    /// The text's embedding, when the text embedder is loaded.
+    embedding: Option<Vec<f32>>,
 }
 
 /// The outcome of an insert.
@@ -482,6 +705,34 @@ impl crate::db::Db {
                     evidence: format!("the same text from {same_text} other review(s)"),
                 });
             }
+            // The same text reworded by another account: the nearest earlier review by
+            // embedding.
+            if let Some(vector) = &review.embedding {
+                let since = review.at - Duration::days(NEAR_DUPLICATE_WINDOW_DAYS);
+                let earlier: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                    "SELECT review_id, vector FROM review_embeddings \
+                     WHERE model = $1 AND author_user_id <> $2 AND created_at > $3 \
+                     ORDER BY review_id DESC LIMIT $4",
+                )
+                .bind(EMBEDDING_MODEL)
+                .bind(review.author)
+                .bind(since)
+                .bind(NEAR_DUPLICATE_CANDIDATES)
+                .fetch_all(&mut *tx)
+                .await?;
+                if let Some((other, cosine)) = nearest(vector, &earlier)
+                    && cosine >= NEAR_DUPLICATE_COSINE
+                    && same_text == 0
+                {
+                    reasons.push(ReviewReason {
+                        code: "spam_near_duplicate".into(),
+                        score: 0.8,
+                        evidence: format!(
+                            "reads like review {other} by another account (cosine {cosine:.3})"
+                        ),
+                    });
+                }
+            }
             // Rating manipulation: a run of extreme ratings of one seller's products within
             // the window (as many as the account burst, all 1 or all 5).
             let extreme: i64 = sqlx::query_scalar(
@@ -528,6 +779,19 @@ impl crate::db::Db {
             .bind(review.at)
             .fetch_one(&mut *tx)
             .await?;
+            if let Some(vector) = &review.embedding {
+                sqlx::query(
+                    "INSERT INTO review_embeddings (review_id, author_user_id, model, vector, \
+                     created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(review.author)
+                .bind(EMBEDDING_MODEL)
+                .bind(vector_bytes(vector))
+                .bind(review.at)
+                .execute(&mut *tx)
+                .await?;
+            }
             if status == "published" {
                 sqlx::query(RECOMPUTE)
                     .bind(review.product_id)
@@ -556,6 +820,7 @@ impl crate::db::Db {
                 text: review.text.to_string(),
                 status: status.into(),
                 reasons,
+                photos: Vec::new(),
             })
         }))
     }
@@ -630,6 +895,125 @@ impl crate::db::Db {
                 text: body,
                 status: status.into(),
                 reasons: parse_reasons(&reasons),
+                photos: Vec::new(),
+            })
+        }))
+    }
+
+    /// The author of a review, if it exists.
+    pub async fn review_author(&self, id: i64) -> DbResult<Option<i64>> {
+        Ok(dispatch!(self, |pool, _d| {
+            sqlx::query_scalar::<_, i64>("SELECT author_user_id FROM reviews WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// A review photo with its review's status and author.
+    pub async fn review_photo(&self, id: i64) -> DbResult<Option<StoredReviewPhoto>> {
+        Ok(dispatch!(self, |pool, _d| {
+            sqlx::query_as::<_, StoredReviewPhoto>(
+                "SELECT p.content_type, p.bytes, r.status, r.author_user_id \
+                 FROM review_photos p JOIN reviews r ON r.id = p.review_id WHERE p.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Stores a photo on the author's review and, when it brings reasons, holds the review
+    /// (recomputing the rating with an outbox row when it was published), in one transaction.
+    pub async fn insert_review_photo(&self, photo: &NewReviewPhoto<'_>) -> DbResult<PhotoInserted> {
+        Ok(dispatch!(self, |pool, dialect| {
+            let mut tx = pool.begin().await?;
+            if let Some(lock) = dialect.catalog_write_lock {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            let row: Option<(i64, i64, i64, String, String, String)> = sqlx::query_as(
+                "SELECT product_id, author_user_id, CAST(rating AS BIGINT), body, status, reasons \
+                 FROM reviews WHERE id = $1",
+            )
+            .bind(photo.review_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((product_id, author, rating, body, status, reasons)) = row else {
+                return Ok(PhotoInserted::NotFound);
+            };
+            if author != photo.author {
+                return Ok(PhotoInserted::NotFound);
+            }
+            if status == "rejected" {
+                return Ok(PhotoInserted::Closed);
+            }
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM review_photos WHERE review_id = $1")
+                    .bind(photo.review_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if count >= MAX_PHOTOS {
+                return Ok(PhotoInserted::TooMany);
+            }
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO review_photos (review_id, content_type, bytes, sha256, width, \
+                 height, safety, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (review_id, sha256) DO NOTHING RETURNING id",
+            )
+            .bind(photo.review_id)
+            .bind(photo.content_type)
+            .bind(photo.bytes)
+            .bind(&photo.sha256)
+            .bind(photo.width)
+            .bind(photo.height)
+            .bind(&photo.safety_json)
+            .bind(photo.at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                return Ok(PhotoInserted::Duplicate);
+            };
+            let mut all_reasons = parse_reasons(&reasons);
+            let mut new_status = status.clone();
+            if !photo.reasons.is_empty() {
+                all_reasons.extend(photo.reasons.iter().cloned());
+                new_status = "held".to_owned();
+                sqlx::query("UPDATE reviews SET status = 'held', reasons = $2 WHERE id = $1")
+                    .bind(photo.review_id)
+                    .bind(reasons_json(&all_reasons)?)
+                    .execute(&mut *tx)
+                    .await?;
+                if status == "published" {
+                    sqlx::query(RECOMPUTE)
+                        .bind(product_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO catalog_changes (product_id, op) VALUES ($1, 'upsert')",
+                    )
+                    .bind(product_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let photos: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM review_photos WHERE review_id = $1 ORDER BY id")
+                    .bind(photo.review_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            tx.commit().await?;
+            PhotoInserted::Photo(ReviewPhotoView {
+                id,
+                url: photo_url(id),
+                review: ReviewView {
+                    id: photo.review_id,
+                    product_id,
+                    rating,
+                    text: body,
+                    status: new_status,
+                    reasons: all_reasons,
+                    photos: photos.into_iter().map(photo_url).collect(),
+                },
             })
         }))
     }
@@ -644,6 +1028,14 @@ impl crate::db::Db {
             .bind(product_id)
             .fetch_all(pool)
             .await?;
+            let photos: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT p.review_id, p.id FROM review_photos p \
+                 JOIN reviews r ON r.id = p.review_id \
+                 WHERE r.product_id = $1 AND r.status = 'published' ORDER BY p.id",
+            )
+            .bind(product_id)
+            .fetch_all(pool)
+            .await?;
             rows.into_iter()
                 .map(|(id, rating, text)| ReviewView {
                     id,
@@ -652,6 +1044,11 @@ impl crate::db::Db {
                     text,
                     status: "published".into(),
                     reasons: Vec::new(),
+                    photos: photos
+                        .iter()
+                        .filter(|(review, _)| *review == id)
+                        .map(|(_, photo)| photo_url(*photo))
+                        .collect(),
                 })
                 .collect()
         }))
@@ -804,6 +1201,7 @@ impl crate::db::Db {
                                 text,
                                 status: "held".into(),
                                 reasons: parse_reasons(&reasons),
+                                photos: Vec::new(),
                             },
                             author_user_id: author,
                             child_id: child,
@@ -839,5 +1237,19 @@ mod tests {
             codes("Ikki yil ishladi, 2 ta batareya"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn the_nearest_stored_vector_is_found_by_cosine() {
+        let a = [0.6f32, 0.8, 0.0];
+        let stored = vec![
+            (1, vector_bytes(&[1.0, 0.0, 0.0])),
+            (2, vector_bytes(&[0.6, 0.8, 0.0])),
+            (3, vector_bytes(&[1.0, 0.0])),
+        ];
+        let (id, cosine) = nearest(&a, &stored).unwrap();
+        assert_eq!(id, 2);
+        assert!((cosine - 1.0).abs() < 1e-6);
+        assert_eq!(nearest(&a, &[]), None);
     }
 }

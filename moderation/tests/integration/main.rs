@@ -7,6 +7,7 @@ mod evasion;
 mod false_alarms;
 mod listings;
 mod properties;
+mod query;
 mod small_parts;
 
 use moderation::{Decision, ListingInput, Verdict, screen_listing};

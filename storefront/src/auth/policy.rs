@@ -93,6 +93,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/products/{id}"),
     public("GET", "/media/art/{category}/{file}"),
     public("GET", "/media/uploads/{id}"),
+    public("GET", "/media/reviews/{id}"),
     // Accounts.
     public("POST", "/api/v1/auth/register"),
     public("POST", "/api/v1/auth/login"),
@@ -165,6 +166,7 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("POST", "/api/v1/reviews/{id}/decision", REVIEW_DECIDERS),
     roles("POST", "/api/v1/reviews/{id}/helpful", BUYERS),
     roles("POST", "/api/v1/reviews/{id}/report", BUYERS),
+    roles("POST", "/api/v1/reviews/{id}/photos", BUYERS),
     roles("GET", "/api/v1/moderation/reviews", MODERATORS),
     // Commerce: carts (guests too), checkout and orders, seller shipments, ask to buy.
     public("GET", "/api/v1/cart"),

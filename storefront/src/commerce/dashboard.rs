@@ -22,7 +22,8 @@ pub struct LoggedSearch {
     pub query: String,
     /// 1 when refused.
     pub blocked: i64,
-    /// Why it was refused (`search_off`), else empty.
+    /// Why it was refused: `search_off`, or `unsafe_query:<category>` (a search or suggestion
+    /// request with unsafe intent, e.g. `unsafe_query:alcohol`); else empty.
     pub reason: String,
 }
 

@@ -83,7 +83,7 @@ pub async fn stored_signals(app: &App, product_id: i64) -> Result<Vec<Classifier
 }
 
 /// Returns the stored content type for a declared one, or 415.
-fn content_type_of(declared: Option<&str>) -> Result<&'static str, ApiError> {
+pub fn content_type_of(declared: Option<&str>) -> Result<&'static str, ApiError> {
     let mime = declared
         .and_then(|value| value.split(';').next())
         .map(|mime| mime.trim().to_ascii_lowercase());
@@ -129,17 +129,25 @@ fn product_of(record: &ProductRecord) -> NewProduct {
     }
 }
 
-/// Adds an uploaded image to a seller's listing: decodes it, screens it, and re-screens the
-/// listing with all its images in the same transaction as the image is stored.
-pub async fn add_image(
+/// An upload decoded and scored by the image-safety model.
+#[derive(Debug, Clone)]
+pub struct ScoredImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// What the image-safety model said (or why it could not score).
+    pub safety: SafetyRecord,
+}
+
+/// Decodes an upload declared as `content_type` (within the decode limits, off the async
+/// runtime) and scores it with the image-safety model when it is loaded. A body that is not
+/// an image of the declared type is 400 `invalid_image`.
+pub async fn score_upload(
     app: &App,
-    seller_id: i64,
-    product_id: i64,
-    declared_type: Option<&str>,
+    content_type: &'static str,
     bytes: Vec<u8>,
-) -> Result<ListingView, ApiError> {
-    let content_type = content_type_of(declared_type)?;
-    let (record, item) = owned_listing(app, seller_id, product_id).await?;
+) -> Result<(Vec<u8>, ScoredImage), ApiError> {
     let classifier = app.models.image_safety();
     let (bytes, outcome) = crate::run_blocking(move || {
         let outcome = decode_image(&bytes, &DecodeLimits::default()).map(|image| {
@@ -177,6 +185,33 @@ pub async fn add_image(
             format!("the body is {format}, not {content_type}"),
         ));
     }
+    Ok((
+        bytes,
+        ScoredImage {
+            width,
+            height,
+            safety,
+        },
+    ))
+}
+
+/// Adds an uploaded image to a seller's listing: decodes it, screens it, and re-screens the
+/// listing with all its images in the same transaction as the image is stored.
+pub async fn add_image(
+    app: &App,
+    seller_id: i64,
+    product_id: i64,
+    declared_type: Option<&str>,
+    bytes: Vec<u8>,
+) -> Result<ListingView, ApiError> {
+    let content_type = content_type_of(declared_type)?;
+    let (record, item) = owned_listing(app, seller_id, product_id).await?;
+    let (bytes, scored) = score_upload(app, content_type, bytes).await?;
+    let ScoredImage {
+        width,
+        height,
+        safety,
+    } = scored;
     let category_slug = app
         .catalog()
         .categories

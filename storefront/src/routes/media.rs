@@ -1,5 +1,7 @@
 //! `GET /media/art/{category}/{n}.svg`: the generated catalogue art; `GET /media/uploads/{id}`:
-//! images sellers uploaded, served only while their product is approved.
+//! images sellers uploaded, served only while their product is approved; `GET
+//! /media/reviews/{id}`: review photos, served while the review is published (and to its
+//! author, moderators and admins while it is held).
 
 use crate::{ApiError, AppState};
 use axum::Router;
@@ -13,6 +15,52 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/media/art/{category}/{file}", get(art))
         .route("/media/uploads/{id}", get(upload))
+        .route("/media/reviews/{id}", get(review_photo))
+}
+
+async fn review_photo(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    crate::auth::MaybeUser(user): crate::auth::MaybeUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let not_found = || ApiError::not_found("image_not_found", "no such image");
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(not_found)?;
+    let photo = state.0.db.review_photo(id).await?.ok_or_else(not_found)?;
+    let published = photo.status == "published";
+    let privileged = user.as_ref().is_some_and(|user| {
+        matches!(
+            user.role,
+            crate::auth::Role::Moderator | crate::auth::Role::Admin
+        ) || user.id.0 == photo.author_user_id
+    });
+    if !published && !privileged {
+        return Err(not_found());
+    }
+    let content_type = match photo.content_type.as_str() {
+        "image/jpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/gif" => "image/gif",
+        _ => return Err(not_found()),
+    };
+    let cache = if published {
+        "public, max-age=60"
+    } else {
+        "private, no-store"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            // Not immutable: a take-down must stop serving it.
+            (header::CACHE_CONTROL, cache),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'"),
+        ],
+        photo.bytes,
+    ))
 }
 
 async fn art(

@@ -3,7 +3,9 @@
 //! See [`crate::reviews`] for the rules.
 
 use crate::auth::{ClientMeta, CurrentUser, Role};
-use crate::reviews::{self, Flagged, HeldReview, ReviewDecision, ReviewRequest, ReviewView};
+use crate::reviews::{
+    self, Flagged, HeldReview, ReviewDecision, ReviewPhotoView, ReviewRequest, ReviewView,
+};
 use crate::routes::auth::JsonBody;
 use crate::routes::seller::parse_product_id;
 use crate::{ApiError, AppState};
@@ -29,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/reviews/{id}/report", post(report))
         .route("/api/v1/moderation/reviews", get(held_reviews))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Raw image bodies are read with their own limit (`MAX_IMAGE_BYTES`).
+        .route("/api/v1/reviews/{id}/photos", post(upload_review_photo))
 }
 
 fn parse_review_id(raw: &str) -> Result<i64, ApiError> {
@@ -84,6 +88,49 @@ pub async fn create_review(
     let id = parse_product_id(&id)?;
     let view =
         reviews::create_review(&state.0, user.id.0, user.role == Role::Child, id, &body).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Adds a photo (raw JPEG, PNG, WebP or GIF body, at most 8 MiB; at most 4 per review) to the
+/// caller's own review. It is screened like a listing image by the image-safety model; a
+/// doubtful photo, or one the model could not score, holds the review for a moderator or
+/// parent (a published review leaves the rating until then). Served at `url` while the
+/// review is published.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/photos",
+    tag = "reviews",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Review id")),
+    request_body(content = Vec<u8>, description = "The photo, at most 8 MiB", content_type = "image/jpeg"),
+    responses(
+        (status = 201, description = "Stored and screened; the review as it stands now", body = ReviewPhotoView),
+        (status = 400, description = "invalid_review_id, invalid_image (empty, corrupt, too many pixels, or not the declared type)", body = crate::error::ErrorBody),
+        (status = 404, description = "No review of the caller's with that id (review_not_found)", body = crate::error::ErrorBody),
+        (status = 409, description = "too_many_photos, duplicate_photo, review_rejected", body = crate::error::ErrorBody),
+        (status = 413, description = "payload_too_large", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JPEG, PNG, WebP or GIF (unsupported_media_type)", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn upload_review_photo(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<ReviewPhotoView>), ApiError> {
+    let id = parse_review_id(&id)?;
+    let max = crate::listings::images::MAX_IMAGE_BYTES;
+    let bytes = axum::body::to_bytes(body, max)
+        .await
+        .map_err(|_| ApiError::payload_too_large(format!("a photo must be at most {max} bytes")))?;
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("invalid_image", "the body is empty"));
+    }
+    let declared = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    let view = reviews::add_photo(&state.0, user.id.0, id, declared, bytes.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -228,7 +228,8 @@ pub struct SearchResponse {
     pub hits: Vec<SearchHit>,
     /// Facet counts.
     pub facets: SearchFacets,
-    /// The mode that ran (`lexical`, `semantic` or `hybrid`).
+    /// The mode that ran (`lexical`, `semantic` or `hybrid`; `none` when a blocked query ran
+    /// no search).
     pub mode: &'static str,
     /// Set when the requested mode could not run: `semantic_unavailable` (no text embedder
     /// or no product vectors yet; the results are lexical).
@@ -237,6 +238,10 @@ pub struct SearchResponse {
     /// What query understanding read out of the text, when it found anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub understood: Option<Understood>,
+    /// Set when a young audience's query was unsafe: no results are shown, a friendly
+    /// message and safe categories are (`code` is `unsafe_query`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::query_safety::QuerySafety>,
 }
 
 /// Searches the catalogue for an audience.
@@ -246,7 +251,7 @@ pub struct SearchResponse {
     tag = "search",
     params(SearchQueryDoc),
     responses(
-        (status = 200, description = "Matching products", body = SearchResponse),
+        (status = 200, description = "Matching products; for a young audience's unsafe query (a child account, or age_months under 216), no products and a `safety` object with code unsafe_query, a friendly message and safe categories", body = SearchResponse),
         (status = 400, description = "Invalid parameters (codes: empty_query, query_too_long, missing_age, invalid_age, invalid_price, invalid_price_range, unknown_category, invalid_page, invalid_per_page, result_window_exceeded, invalid_sort, invalid_lang, invalid_rating, invalid_mode, invalid_fusion, invalid_rrf_k, invalid_alpha, invalid_parameter, invalid_utf8)", body = crate::error::ErrorBody),
         (status = 403, description = "A child's search refused by the parental controls: search_disabled (search mode off), bedtime, screen_time_exhausted", body = crate::error::ErrorBody),
     )
@@ -265,7 +270,15 @@ pub async fn search(
         }
         _ => None,
     };
+    let asker = crate::query_safety::Asker {
+        child_account: rules.is_some()
+            || user.as_ref().is_some_and(|user| user.role == Role::Child),
+        age_months: params.age_months,
+    };
     let Some((child, controls)) = rules else {
+        if crate::query_safety::screen(&state.0.screening.rules, asker, &params.q).is_some() {
+            return Ok(Json(blocked_response(&state, &params)));
+        }
         let response = execute(&state, params).await?;
         // A first page that found something feeds autocomplete's popular queries (children's
         // searches are kept for their parent only, never for everyone's suggestions).
@@ -284,6 +297,11 @@ pub async fn search(
         screen_time::log_search(&state.0.db, child, &params.q, Some("search_off"), now).await?;
         return Err(refused.into());
     }
+    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q) {
+        let reason = crate::query_safety::log_reason(&verdict);
+        screen_time::log_search(&state.0.db, child, &params.q, Some(reason.as_str()), now).await?;
+        return Ok(Json(blocked_response(&state, &params)));
+    }
     screen_time::log_search(&state.0.db, child, &params.q, None, now).await?;
     let mut response = execute(&state, params).await?;
     if controls.search_mode == ChildSearchMode::ApprovedItemsOnly {
@@ -298,6 +316,29 @@ pub async fn search(
         response.facets.in_stock = 0;
     }
     Ok(Json(response))
+}
+
+/// The answer to a blocked query: no hits, no facets, the safety message and categories.
+fn blocked_response(state: &AppState, params: &SearchParams) -> SearchResponse {
+    let catalog = state.0.catalog();
+    SearchResponse {
+        query: params.q.clone(),
+        age_months: params.age_months,
+        total: 0,
+        page: params.page,
+        per_page: params.per_page,
+        hits: Vec::new(),
+        facets: SearchFacets {
+            categories: Vec::new(),
+            brands: Vec::new(),
+            price_ranges: Vec::new(),
+            in_stock: 0,
+        },
+        mode: "none",
+        notice: None,
+        understood: None,
+        safety: Some(crate::query_safety::answer(&catalog, params.lang)),
+    }
 }
 
 /// Runs a validated search (shared by the API and the HTML pages).
@@ -453,6 +494,7 @@ fn shape_response(
         mode: mode.name(),
         notice,
         understood,
+        safety: None,
         facets: SearchFacets {
             categories: facets
                 .categories

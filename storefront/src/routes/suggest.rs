@@ -98,6 +98,10 @@ pub struct SuggestResponse {
     pub age_months: u16,
     /// Suggestions, best first.
     pub suggestions: Vec<Suggestion>,
+    /// Set when a young audience's text was unsafe: no suggestions, a friendly message and
+    /// safe categories (`code` is `unsafe_query`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::query_safety::QuerySafety>,
 }
 
 /// Validated parameters.
@@ -187,7 +191,7 @@ impl SuggestParams {
     tag = "search",
     params(SuggestQueryDoc),
     responses(
-        (status = 200, description = "Suggestions, best first", body = SuggestResponse),
+        (status = 200, description = "Suggestions, best first; for a young audience's unsafe text (a child account, or age_months under 216), none and a `safety` object with code unsafe_query", body = SuggestResponse),
         (status = 400, description = "Invalid parameters (codes: empty_query, query_too_long, missing_age, invalid_age, invalid_lang, invalid_limit, invalid_utf8)", body = crate::error::ErrorBody),
     )
 )]
@@ -198,10 +202,39 @@ pub async fn suggest(
 ) -> Result<Json<SuggestResponse>, ApiError> {
     let params = SuggestParams::parse(raw.as_deref())?;
     // A child whose parent turned search off gets no suggestions either.
+    let child_account = user.as_ref().is_some_and(|user| user.role == Role::Child);
+    let mut child = None;
     if let Some(user) = user.filter(|user| user.role == Role::Child)
-        && let Some((_, controls)) = screen_time::search_rules(&state.0.db, user.id).await?
+        && let Some((profile, controls)) = screen_time::search_rules(&state.0.db, user.id).await?
     {
         screen_time::check_search_allowed(&controls)?;
+        child = Some(profile);
+    }
+    // A young audience's unsafe text gets no suggestions, a friendly message and safe
+    // categories; a child's is recorded for the parent (one entry per typed phrase).
+    let asker = crate::query_safety::Asker {
+        child_account,
+        age_months: params.age_months,
+    };
+    if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q) {
+        if let Some(child) = child {
+            let reason = crate::query_safety::log_reason(&verdict);
+            crate::query_safety::record_suggestion_for_parent(
+                &state.0.db,
+                child,
+                &params.q,
+                &reason,
+                state.0.auth.now(),
+            )
+            .await?;
+        }
+        let catalog = state.0.catalog();
+        return Ok(Json(SuggestResponse {
+            query: params.q,
+            age_months: params.age_months,
+            suggestions: Vec::new(),
+            safety: Some(crate::query_safety::answer(&catalog, params.lang)),
+        }));
     }
     let audience = Audience::new(i64::from(params.age_months))
         .map_err(|error| ApiError::bad_request("invalid_age", error.to_string()))?;
@@ -300,6 +333,7 @@ pub async fn suggest(
         query: params.q,
         age_months: params.age_months,
         suggestions,
+        safety: None,
     }))
 }
 

@@ -1100,6 +1100,7 @@ GET /: guest child parent seller moderator admin
 GET /products/{id}: guest child parent seller moderator admin
 GET /media/art/{category}/{file}: guest child parent seller moderator admin
 GET /media/uploads/{id}: guest child parent seller moderator admin
+GET /media/reviews/{id}: guest child parent seller moderator admin
 POST /api/v1/auth/register: guest child parent seller moderator admin
 POST /api/v1/auth/login: guest child parent seller moderator admin
 POST /api/v1/auth/login/2fa: guest child parent seller moderator admin
@@ -1160,6 +1161,7 @@ POST /api/v1/products/{id}/reviews: child parent
 POST /api/v1/reviews/{id}/decision: parent moderator admin
 POST /api/v1/reviews/{id}/helpful: child parent
 POST /api/v1/reviews/{id}/report: child parent
+POST /api/v1/reviews/{id}/photos: child parent
 GET /api/v1/moderation/reviews: moderator admin
 GET /api/v1/cart: guest child parent seller moderator admin
 POST /api/v1/cart/lines: guest child parent seller moderator admin

