@@ -11,7 +11,9 @@
 //! Sessions, refresh rotation, TOTP and the audit trail are in [`session`]; the family (child
 //! profiles, consent, parent PIN) in [`family`].
 
+pub mod bench;
 pub mod cookies;
+pub mod data_key;
 pub mod family;
 pub mod identity;
 pub mod password;
@@ -177,6 +179,8 @@ pub struct AuthState {
     hash_permits: tokio::sync::Semaphore,
     /// A hash verified against for unknown accounts, so that they take as long as known ones.
     dummy_hash: tokio::sync::OnceCell<String>,
+    /// Seals TOTP secrets at rest.
+    data_key: data_key::DataKey,
 }
 
 impl std::fmt::Debug for AuthState {
@@ -216,6 +220,7 @@ impl AuthState {
             clock,
             hash_permits: tokio::sync::Semaphore::new(settings.hash_concurrency.max(1)),
             dummy_hash: tokio::sync::OnceCell::new(),
+            data_key: data_key::DataKey::derive_from(secret),
         })
     }
 
@@ -230,6 +235,7 @@ impl AuthState {
             clock: Arc::new(SystemClock),
             hash_permits: tokio::sync::Semaphore::new(AuthSettings::default().hash_concurrency),
             dummy_hash: tokio::sync::OnceCell::new(),
+            data_key: data_key::DataKey::derive_from(&secret),
         }
     }
 
@@ -258,7 +264,15 @@ impl AuthState {
             trust_forwarded_for: config.trust_forwarded_for,
             ..AuthSettings::default()
         };
-        let state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?;
+        let mut state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?;
+        if let Some(text) = &config.data_key {
+            state = state.with_data_key(data_key::DataKey::parse(text)?);
+        } else if config.jwt_secret.is_some() {
+            tracing::warn!(
+                "BOLAJON_DATA_KEY is unset: TOTP secrets are sealed with a key derived from \
+                 BOLAJON_JWT_SECRET, so rotating that secret makes them unreadable"
+            );
+        }
         // Made now, so the first unknown-account login takes no longer than the others.
         state
             .dummy_hash()
@@ -271,6 +285,17 @@ impl AuthState {
         self.dummy_hash
             .get_or_try_init(|| self.hash("bolajon dummy password".to_owned()))
             .await
+    }
+
+    /// Replaces the data key (by default derived from the token secret).
+    pub fn with_data_key(mut self, key: data_key::DataKey) -> Self {
+        self.data_key = key;
+        self
+    }
+
+    /// Returns the key sealing secrets at rest.
+    pub fn data_key(&self) -> &data_key::DataKey {
+        &self.data_key
     }
 
     /// Returns the current time.

@@ -329,6 +329,15 @@ backend_tests!(
         // Inside a caller's transaction too.
         let in_tx = enqueue_in_tx(&db, vec![digest(1, child.0)], true).await;
         assert!(matches!(in_tx[0], Err(notify::Error::MarketingToChild)));
+        // An adult only with the separate marketing consent (off by default).
+        assert!(matches!(
+            notify::enqueue_now(&db, digest(2, parent.0)).await,
+            Err(notify::Error::NoMarketingConsent)
+        ));
+        storefront::privacy::set_marketing_consent(&db, parent, true, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(
             notify::enqueue_now(&db, digest(2, parent.0)).await,
             Ok(Enqueued::Created(_))
@@ -350,6 +359,10 @@ backend_tests!(
         let app = auth_app(test).await;
         let db = app.state.0.db.clone();
         let (parent, _) = user_with_role(&app, Role::Parent).await;
+        storefront::privacy::set_marketing_consent(&db, parent, true, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         let started = Instant::now();
         let results = enqueue_in_tx(
             &db,
