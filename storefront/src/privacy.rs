@@ -339,6 +339,11 @@ pub struct ErasureReport {
     pub audit_rows_scrubbed: u64,
 }
 
+/// An order's recipient name, recipient phone and delivery address.
+type OrderTerms = (Option<String>, Option<String>, Option<String>);
+/// An account's email and phone.
+type AccountTerms = (Option<String>, Option<String>);
+
 /// The details an audit row keeps once scrubbed.
 const SCRUBBED_DETAILS: &str = r#"{"scrubbed":true}"#;
 /// What replaces a name or an address on an anonymised order.
@@ -362,15 +367,13 @@ async fn erase_subjects(
         "SELECT email, phone FROM users WHERE id IN {}",
         id_list(erase_users)
     );
-    let (order_terms, account_terms): (
-        Vec<(Option<String>, Option<String>, Option<String>)>,
-        Vec<(Option<String>, Option<String>)>,
-    ) = dispatch!(db, |pool, _d| {
-        (
-            sqlx::query_as(&orders).fetch_all(pool).await?,
-            sqlx::query_as(&user_terms).fetch_all(pool).await?,
-        )
-    });
+    let (order_terms, account_terms): (Vec<OrderTerms>, Vec<AccountTerms>) =
+        dispatch!(db, |pool, _d| {
+            (
+                sqlx::query_as(&orders).fetch_all(pool).await?,
+                sqlx::query_as(&user_terms).fetch_all(pool).await?,
+            )
+        });
     for (name, phone, address) in order_terms {
         terms.extend([name, phone, address].into_iter().flatten());
     }
