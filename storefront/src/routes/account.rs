@@ -42,19 +42,37 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The password, re-entered before an erasure.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct ErasureRequest {
     /// The signed-in account's password.
     pub password: String,
 }
 
 /// A password change.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct PasswordChangeRequest {
     /// The current password.
     pub current_password: String,
     /// The new password (at least 10 characters, not a common one, not the email or phone).
     pub new_password: String,
+}
+
+// Written by hand so that a stray `{:?}` never logs a password.
+impl std::fmt::Debug for ErasureRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ErasureRequest")
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for PasswordChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChangeRequest")
+            .field("current_password", &"<redacted>")
+            .field("new_password", &"<redacted>")
+            .finish()
+    }
 }
 
 /// The marketing consent to record.
@@ -278,4 +296,23 @@ pub async fn password_change(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_debug_output_never_shows_passwords() {
+        let erasure = ErasureRequest {
+            password: "maxfiy parol 2026".to_owned(),
+        };
+        let change = PasswordChangeRequest {
+            current_password: "eski parol 2025".to_owned(),
+            new_password: "yangi parol 2027".to_owned(),
+        };
+        let shown = format!("{erasure:?} {change:?}");
+        assert!(!shown.contains("parol"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
 }
