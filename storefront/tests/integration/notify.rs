@@ -630,10 +630,11 @@ backend_tests!(
         let registry = Arc::new(registry);
         // Two nodes enqueue the same period: one run.
         let (a, b) = tokio::join!(registry.enqueue_due(&db), registry.enqueue_due(&db));
+        // The tick and the two built-in purges (notifications, privacy retention).
         assert_eq!(
             a.unwrap() + b.unwrap(),
-            2,
-            "one tick and one purge for this period"
+            3,
+            "one tick and one run of each purge for this period"
         );
         assert_eq!(registry.enqueue_due(&db).await.unwrap(), 0);
         let worker = Worker::new(
@@ -643,7 +644,7 @@ backend_tests!(
             fast_settings(),
         );
         let report = worker.run_once().await.unwrap();
-        assert_eq!(report.delivered, 2);
+        assert_eq!(report.delivered, 3);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         // Tasks stay out of the notification audit.
         let audit = queue::search(
