@@ -13,8 +13,10 @@
 //! reset in [`password_reset`]; kids' mode on a shared device in [`kids_mode`]; the first admin
 //! from the environment in [`bootstrap`].
 
+pub mod bench;
 pub mod bootstrap;
 pub mod cookies;
+pub mod data_key;
 pub mod family;
 pub mod identity;
 pub mod kids_mode;
@@ -183,6 +185,8 @@ pub struct AuthState {
     hash_permits: tokio::sync::Semaphore,
     /// A hash verified against for unknown accounts, so that they take as long as known ones.
     dummy_hash: tokio::sync::OnceCell<String>,
+    /// Seals TOTP secrets at rest.
+    data_key: data_key::DataKey,
     /// The WebAuthn relying party (passkeys).
     webauthn: Arc<webauthn_rs::Webauthn>,
 }
@@ -253,6 +257,7 @@ impl AuthState {
             clock,
             hash_permits: tokio::sync::Semaphore::new(settings.hash_concurrency.max(1)),
             dummy_hash: tokio::sync::OnceCell::new(),
+            data_key: data_key::DataKey::derive_from(secret),
             webauthn: default_webauthn(),
         })
     }
@@ -279,6 +284,7 @@ impl AuthState {
             clock: Arc::new(SystemClock),
             hash_permits: tokio::sync::Semaphore::new(AuthSettings::default().hash_concurrency),
             dummy_hash: tokio::sync::OnceCell::new(),
+            data_key: data_key::DataKey::derive_from(&secret),
             webauthn: default_webauthn(),
         }
     }
@@ -308,8 +314,16 @@ impl AuthState {
             trust_forwarded_for: config.trust_forwarded_for,
             ..AuthSettings::default()
         };
-        let state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?
+        let mut state = Self::new(&secret, settings, limiter, Arc::new(SystemClock))?
             .with_webauthn(&config.webauthn_rp_id, &config.webauthn_origin)?;
+        if let Some(text) = &config.data_key {
+            state = state.with_data_key(data_key::DataKey::parse(text)?);
+        } else if config.jwt_secret.is_some() {
+            tracing::warn!(
+                "BOLAJON_DATA_KEY is unset: TOTP secrets are sealed with a key derived from \
+                 BOLAJON_JWT_SECRET, so rotating that secret makes them unreadable"
+            );
+        }
         // Made now, so the first unknown-account login takes no longer than the others.
         state
             .dummy_hash()
@@ -322,6 +336,17 @@ impl AuthState {
         self.dummy_hash
             .get_or_try_init(|| self.hash("bolajon dummy password".to_owned()))
             .await
+    }
+
+    /// Replaces the data key (by default derived from the token secret).
+    pub fn with_data_key(mut self, key: data_key::DataKey) -> Self {
+        self.data_key = key;
+        self
+    }
+
+    /// Returns the key sealing secrets at rest.
+    pub fn data_key(&self) -> &data_key::DataKey {
+        &self.data_key
     }
 
     /// Returns the current time.

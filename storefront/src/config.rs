@@ -454,6 +454,16 @@ pub struct AuthConfig {
         global = true
     )]
     pub jwt_secret: Option<String>,
+    /// AES-256-GCM key (32 bytes, base64 or hex) sealing TOTP secrets at rest; set it through
+    /// the environment only. When unset, a key is derived from `BOLAJON_JWT_SECRET`.
+    #[arg(
+        long = "data-key",
+        env = "BOLAJON_DATA_KEY",
+        hide = true,
+        hide_env_values = true,
+        global = true
+    )]
+    pub data_key: Option<String>,
     /// Access-token lifetime in seconds.
     #[arg(
         long,
@@ -514,6 +524,7 @@ impl std::fmt::Debug for AuthConfig {
                 "jwt_secret",
                 &self.jwt_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("data_key", &self.data_key.as_ref().map(|_| "<redacted>"))
             .field("access_token_ttl_seconds", &self.access_token_ttl_seconds)
             .field("refresh_token_ttl_days", &self.refresh_token_ttl_days)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
@@ -570,6 +581,8 @@ pub enum BenchCommand {
     Checkout(crate::commerce::bench::CheckoutBenchArgs),
     /// Notification queue throughput (SQL backends, no-op sink).
     Notify(crate::notify::bench::NotifyBenchArgs),
+    /// argon2id cost per hash, logins/s sustained, and search latency during a login flood.
+    Login(crate::auth::bench::LoginBenchArgs),
 }
 
 /// Notification maintenance.

@@ -18,6 +18,7 @@ pub mod moderation_queue;
 pub mod notify;
 pub mod openapi;
 pub mod payments;
+pub mod privacy;
 pub mod query_safety;
 pub mod reviews;
 pub mod routes;
@@ -82,6 +83,13 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     }
     let engine = open_index(&config.index_dir())?;
     let auth = auth::AuthState::from_config(&config.auth, config.redis_url.as_deref()).await?;
+    let sealed = db
+        .seal_plaintext_totp_secrets(auth.data_key())
+        .await
+        .context("sealing plaintext totp secrets")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed {sealed} plaintext totp secrets at rest");
+    }
     let (_, notify) = notify::channels_from_config(&config.notify, None)?;
     notify::events::set_public_url(&config.notify.public_url);
     let mut state = AppState::new_with_auth(db, Arc::new(engine), auth)

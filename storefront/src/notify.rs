@@ -49,7 +49,8 @@
 //!
 //! Money is integer tiyin and is shown in so'm. Children never receive marketing: [`enqueue`]
 //! refuses a marketing kind for a child account or for an address with no adult account behind
-//! it ([`Error::MarketingToChild`]).
+//! it ([`Error::MarketingToChild`]), and an adult's account only with its separate, optional
+//! marketing consent ([`Error::NoMarketingConsent`]; see [`crate::privacy`]).
 //!
 //! # Delivery
 //!
@@ -111,6 +112,9 @@ pub enum Error {
     /// Marketing to a child (or to an address not known to belong to an adult).
     #[error("marketing is never sent to children")]
     MarketingToChild,
+    /// Marketing to an adult who has not consented to it.
+    #[error("the account has not consented to marketing")]
+    NoMarketingConsent,
     /// No such notification.
     #[error("notification {0} does not exist")]
     NotFound(i64),
@@ -148,7 +152,8 @@ impl Error {
             Self::InvalidRecipient(_)
             | Self::InvalidPayload(_)
             | Self::InvalidKey(_)
-            | Self::MarketingToChild => ErrorKind::InvalidRequest,
+            | Self::MarketingToChild
+            | Self::NoMarketingConsent => ErrorKind::InvalidRequest,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
             Self::Db(_) | Self::Corrupt(_) | Self::Redis(_) => ErrorKind::Internal,
@@ -166,6 +171,9 @@ impl From<Error> for crate::ApiError {
             Error::InvalidPayload(_) => Self::bad_request("invalid_payload", error.to_string()),
             Error::InvalidKey(_) => Self::bad_request("invalid_idempotency_key", error.to_string()),
             Error::MarketingToChild => Self::bad_request("marketing_to_child", error.to_string()),
+            Error::NoMarketingConsent => {
+                Self::bad_request("marketing_not_consented", error.to_string())
+            }
             Error::NotFound(_) => Self::not_found("notification_not_found", error.to_string()),
             Error::Conflict(_) => Self::conflict("notification_conflict", error.to_string()),
             Error::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) | Error::Redis(_) => {

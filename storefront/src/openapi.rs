@@ -115,6 +115,11 @@ use utoipa::OpenApi;
         crate::routes::notify_preferences::get_notify_preferences,
         crate::routes::notify_preferences::put_notify_preferences,
         crate::routes::sms_callbacks::eskiz_callback,
+        crate::routes::account::account_export,
+        crate::routes::account::account_erase,
+        crate::routes::account::marketing_consent_update,
+        crate::routes::account::password_change,
+        crate::routes::account::child_erase,
     ),
     modifiers(&SessionSecurity),
     tags(
@@ -129,6 +134,7 @@ use utoipa::OpenApi;
         (name = "commerce", description = "Carts, checkout, orders and seller shipments"),
         (name = "payments", description = "Payme and Click callbacks, card payments and the card gateway's webhook"),
         (name = "shopper", description = "Wishlist, comparison, recently viewed and re-order"),
+        (name = "privacy", description = "Data export, erasure and the optional marketing consent"),
         (name = "notifications", description = "Notification audit, queue metrics, web-push subscriptions, SMS delivery reports"),
     )
 )]

@@ -616,7 +616,7 @@ const DELIVERED_LINES: &str = "SELECT l.id, l.seller_id, \
      WHERE l.product_id = $1 AND o.buyer_user_id = $2 AND s.status = 'delivered' \
      ORDER BY l.id";
 
-const RECOMPUTE: &str = "UPDATE products SET \
+pub(crate) const RECOMPUTE_RATING: &str = "UPDATE products SET \
      rating_avg = COALESCE((SELECT AVG(CAST(rating AS DOUBLE PRECISION)) FROM reviews \
          WHERE product_id = $1 AND status = 'published'), 0), \
      rating_count = (SELECT COUNT(*) FROM reviews WHERE product_id = $1 AND status = 'published') \
@@ -793,7 +793,7 @@ impl crate::db::Db {
                 .await?;
             }
             if status == "published" {
-                sqlx::query(RECOMPUTE)
+                sqlx::query(RECOMPUTE_RATING)
                     .bind(review.product_id)
                     .execute(&mut *tx)
                     .await?;
@@ -870,7 +870,7 @@ impl crate::db::Db {
             .execute(&mut *tx)
             .await?;
             if status == "published" {
-                sqlx::query(RECOMPUTE)
+                sqlx::query(RECOMPUTE_RATING)
                     .bind(product_id)
                     .execute(&mut *tx)
                     .await?;
@@ -984,7 +984,7 @@ impl crate::db::Db {
                     .execute(&mut *tx)
                     .await?;
                 if status == "published" {
-                    sqlx::query(RECOMPUTE)
+                    sqlx::query(RECOMPUTE_RATING)
                         .bind(product_id)
                         .execute(&mut *tx)
                         .await?;
@@ -1166,7 +1166,7 @@ impl crate::db::Db {
                     .bind(reasons_json(&reasons)?)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(RECOMPUTE)
+                sqlx::query(RECOMPUTE_RATING)
                     .bind(product_id)
                     .execute(&mut *tx)
                     .await?;

@@ -1,6 +1,7 @@
 //! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
 //! are merged here, in one place.
 
+pub mod account;
 pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(featured::router())
         .merge(moderation::router())
         .merge(reviews::router())
+        .merge(account::router())
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -83,7 +85,17 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
         ))
-        .layer(TraceLayer::new_for_http())
+        // The span names the method and the path only: never the query string (it may carry
+        // a token) and never headers (Authorization, cookies).
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
         .with_state(state)
 }
 

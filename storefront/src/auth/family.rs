@@ -164,7 +164,11 @@ pub async fn child(
 }
 
 /// Re-checks the parent's password before a sensitive change.
-async fn reauthenticate(state: &AppState, user: UserId, password: &str) -> Result<(), AuthError> {
+pub(crate) async fn reauthenticate(
+    state: &AppState,
+    user: UserId,
+    password: &str,
+) -> Result<(), AuthError> {
     let auth = &state.0.auth;
     auth.rate_limit(&LOGIN_PER_ACCOUNT, &format!("reauth:{user}"))
         .await?;

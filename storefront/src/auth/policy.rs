@@ -54,6 +54,8 @@ pub const SELLERS: &[Role] = &[Role::Seller];
 pub const MODERATORS: &[Role] = &[Role::Moderator, Role::Admin];
 /// Those who place orders: parents, and children (whose orders may wait for approval).
 pub const BUYERS: &[Role] = &[Role::Child, Role::Parent];
+/// Accounts that may erase themselves: parents and sellers.
+pub const ERASABLE: &[Role] = &[Role::Parent, Role::Seller];
 /// Those who decide held reviews: moderators and admins any, parents their children's.
 pub const REVIEW_DECIDERS: &[Role] = &[Role::Parent, Role::Moderator, Role::Admin];
 
@@ -220,6 +222,13 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("PUT", "/api/v1/notify/preferences", SIGNED_IN),
     // Eskiz's delivery reports: authenticated by the secret in the callback URL.
     public("POST", "/api/v1/notify/sms/eskiz/callback"),
+    // Privacy: export (every grown-up account), erasure (parents and sellers: moderators and
+    // admins are offboarded by an admin), marketing consent (never children).
+    roles("GET", "/api/v1/account/export", ADULTS),
+    roles("POST", "/api/v1/account/erase", ERASABLE),
+    roles("PUT", "/api/v1/account/marketing-consent", ADULTS),
+    roles("POST", "/api/v1/account/password", ADULTS),
+    roles("POST", "/api/v1/family/children/{id}/erase", PARENTS),
 ];
 
 /// Returns the entry of a route.

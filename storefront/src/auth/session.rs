@@ -12,7 +12,7 @@ use super::rate_limit::{
     LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP, TOTP_PER_ACCOUNT, TOTP_PER_IP,
 };
 use super::token::{self, ChallengeClaims, TokenError};
-use super::{AuthError, ClientMeta, CurrentUser, Role, audit, cookies, totp};
+use super::{AuthError, ClientMeta, CurrentUser, Role, audit, cookies, data_key, totp};
 use crate::db::accounts::{NewUser, RevokeReason, UserId, UserInsert, UserRow};
 use crate::{ApiError, AppState};
 use axum::http::HeaderMap;
@@ -327,8 +327,11 @@ async fn check_second_factor(
     auth.rate_limit(&TOTP_PER_ACCOUNT, &account_subject).await?;
     let factor = match (code, recovery_code) {
         (Some(code), None) => {
-            let step = user
-                .totp_secret
+            let secret = match user.totp_secret.as_deref() {
+                Some(sealed) => Some(open_totp_secret(state, user.id, sealed)?),
+                None => None,
+            };
+            let step = secret
                 .as_deref()
                 .and_then(totp::base32_decode)
                 .and_then(|secret| {
@@ -592,6 +595,20 @@ pub async fn me(state: &AppState, user: &CurrentUser) -> Result<Account, AuthErr
     Ok(Account::from_row(&load_account(state, user.id).await?)?)
 }
 
+/// Opens a TOTP secret sealed at rest (see [`data_key`]).
+fn open_totp_secret(state: &AppState, user: UserId, sealed: &str) -> Result<String, ApiError> {
+    state
+        .0
+        .auth
+        .data_key()
+        .open(sealed, &data_key::totp_aad(user.0))
+        .map_err(|error| {
+            ApiError::internal(format!(
+                "the totp secret of user {user} does not open: {error}"
+            ))
+        })
+}
+
 /// Starts TOTP enrolment: a new pending secret. Returns it in base32 with its otpauth URI.
 pub async fn begin_totp_enrollment(
     state: &AppState,
@@ -606,10 +623,16 @@ pub async fn begin_totp_enrollment(
         .into());
     }
     let secret = totp::base32_encode(&totp::new_secret().map_err(random_failed)?);
+    let sealed = state
+        .0
+        .auth
+        .data_key()
+        .seal(&secret, &data_key::totp_aad(user.id.0))
+        .map_err(ApiError::internal)?;
     state
         .0
         .db
-        .set_pending_totp_secret(user.id, &secret, state.0.auth.now())
+        .set_pending_totp_secret(user.id, &sealed, state.0.auth.now())
         .await?;
     let label = row
         .email
@@ -638,7 +661,8 @@ pub async fn confirm_totp_enrollment(
         ))
     };
     let pending = row.totp_pending_secret.clone().ok_or_else(not_enrolling)?;
-    let secret = totp::base32_decode(&pending).ok_or_else(|| {
+    let plain = open_totp_secret(state, row.id, &pending)?;
+    let secret = totp::base32_decode(&plain).ok_or_else(|| {
         ApiError::internal(format!("user {} has a malformed pending secret", row.id))
     })?;
     let step = totp::verify(&secret, code, auth.now().timestamp(), None)

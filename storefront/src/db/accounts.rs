@@ -74,9 +74,9 @@ pub struct UserRow {
     pub role: String,
     /// The seller a seller account manages.
     pub seller_id: Option<i64>,
-    /// Confirmed TOTP secret (base32).
+    /// Confirmed TOTP secret (base32, sealed with the data key: see `auth::data_key`).
     pub totp_secret: Option<String>,
-    /// TOTP secret awaiting confirmation (base32).
+    /// TOTP secret awaiting confirmation (base32, sealed with the data key).
     pub totp_pending_secret: Option<String>,
     /// Whether TOTP is on.
     pub totp_enabled: bool,
@@ -597,6 +597,46 @@ impl Db {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Seals every TOTP secret still stored in clear (from before encryption at rest) under
+    /// `key`. Idempotent; run at start-up. Returns how many values it sealed.
+    pub async fn seal_plaintext_totp_secrets(
+        &self,
+        key: &crate::auth::data_key::DataKey,
+    ) -> DbResult<u64> {
+        use crate::auth::data_key::{DataKey, totp_aad};
+        let rows: Vec<(i64, Option<String>, Option<String>)> = dispatch!(self, |pool, _d| {
+            sqlx::query_as(
+                "SELECT id, totp_secret, totp_pending_secret FROM users \
+                 WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%') \
+                 OR (totp_pending_secret IS NOT NULL AND totp_pending_secret NOT LIKE 'v1:%')",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut sealed = 0;
+        for (id, secret, pending) in rows {
+            for (column, value) in [("totp_secret", secret), ("totp_pending_secret", pending)] {
+                let Some(value) = value.filter(|value| !DataKey::is_sealed(value)) else {
+                    continue;
+                };
+                let sealed_value = key
+                    .seal(&value, &totp_aad(id))
+                    .map_err(|error| DbError::Corrupt(error.to_string()))?;
+                let sql = format!("UPDATE users SET {column} = $3 WHERE id = $1 AND {column} = $2");
+                sealed += dispatch!(self, |pool, _d| {
+                    sqlx::query(&sql)
+                        .bind(id)
+                        .bind(&value)
+                        .bind(&sealed_value)
+                        .execute(pool)
+                        .await?
+                        .rows_affected()
+                });
+            }
+        }
+        Ok(sealed)
     }
 
     /// Turns TOTP on with the confirmed `secret` (consuming `step`) and replaces the recovery

@@ -268,14 +268,19 @@ pub(super) async fn enqueue_event(mut conn: Conn<'_>, job: Job) -> Result<Enqueu
         let Some(user_id) = job.recipient.user_id else {
             return Err(Error::MarketingToChild);
         };
-        let role: Option<String> = on_conn!(&mut conn, |c| {
-            sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        // And only with the account's separate, optional marketing consent (issue 6).
+        let role: Option<(String, bool)> = on_conn!(&mut conn, |c| {
+            sqlx::query_as("SELECT role, marketing_consent_at IS NOT NULL FROM users WHERE id = $1")
                 .bind(user_id)
                 .fetch_optional(&mut **c)
                 .await?
         });
-        match role.as_deref() {
-            Some("parent" | "seller" | "moderator" | "admin") => {}
+        match role {
+            Some((role, consented)) if role != "child" => {
+                if !consented {
+                    return Err(Error::NoMarketingConsent);
+                }
+            }
             Some(_) | None => return Err(Error::MarketingToChild),
         }
     }

@@ -214,11 +214,21 @@ fn retention_purge<'a>(
 }
 
 impl TaskRegistry {
-    /// The registry with the built-in tasks (the daily retention purge).
+    /// The registry with the built-in tasks (the daily notification and privacy retention
+    /// purges).
     pub fn with_builtins() -> Self {
         let mut registry = Self::default();
         registry.register(RETENTION_PURGE, retention_purge);
         registry.every(RETENTION_PURGE, Duration::from_secs(24 * 3600));
+        // The privacy retention policy (docs/retention.md), daily.
+        registry.register(
+            crate::privacy::retention::RETENTION_TASK,
+            crate::privacy::retention::purge_task,
+        );
+        registry.every(
+            crate::privacy::retention::RETENTION_TASK,
+            Duration::from_secs(24 * 3600),
+        );
         registry
     }
 
@@ -233,6 +243,16 @@ impl TaskRegistry {
         debug_assert!(period >= Duration::from_secs(1));
         self.recurring.retain(|(existing, _)| existing != name);
         self.recurring.push((name.to_owned(), period));
+    }
+
+    /// Returns the handler of task `name`.
+    pub fn handler(&self, name: &str) -> Option<Arc<dyn TaskHandler>> {
+        self.handlers.get(name).cloned()
+    }
+
+    /// Returns the recurring tasks with their periods.
+    pub fn recurring(&self) -> &[(String, Duration)] {
+        &self.recurring
     }
 
     /// Returns the registered task names.

@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use storefront::AppState;
+use storefront::auth::data_key::totp_aad;
 use storefront::auth::password::PasswordParams;
 use storefront::auth::policy::{self, Access};
 use storefront::auth::rate_limit::RateLimiter;
@@ -970,14 +971,16 @@ pub async fn user_with_role(app: &AuthApp, role: Role) -> (UserId, String) {
             panic!("fresh email taken")
         };
         if role.requires_totp() {
-            db.set_pending_totp_secret(id, "JBSWY3DPEHPK3PXP", now)
-                .await
+            // Stored as the service stores it: sealed with the data key.
+            let sealed = app
+                .state
+                .0
+                .auth
+                .data_key()
+                .seal("JBSWY3DPEHPK3PXP", &totp_aad(id.0))
                 .unwrap();
-            assert!(
-                db.enable_totp(id, "JBSWY3DPEHPK3PXP", 0, &[], now)
-                    .await
-                    .unwrap()
-            );
+            db.set_pending_totp_secret(id, &sealed, now).await.unwrap();
+            assert!(db.enable_totp(id, &sealed, 0, &[], now).await.unwrap());
         }
         id
     };
@@ -1203,6 +1206,11 @@ DELETE /api/v1/push/subscriptions/{id}: child parent seller moderator admin
 GET /api/v1/notify/preferences: child parent seller moderator admin
 PUT /api/v1/notify/preferences: child parent seller moderator admin
 POST /api/v1/notify/sms/eskiz/callback: guest child parent seller moderator admin
+GET /api/v1/account/export: parent seller moderator admin
+POST /api/v1/account/erase: parent seller
+PUT /api/v1/account/marketing-consent: parent seller moderator admin
+POST /api/v1/account/password: parent seller moderator admin
+POST /api/v1/family/children/{id}/erase: parent
 ";
 
 #[test]

@@ -329,6 +329,15 @@ backend_tests!(
         // Inside a caller's transaction too.
         let in_tx = enqueue_in_tx(&db, vec![digest(1, child.0)], true).await;
         assert!(matches!(in_tx[0], Err(notify::Error::MarketingToChild)));
+        // An adult only with the separate marketing consent (off by default).
+        assert!(matches!(
+            notify::enqueue_now(&db, digest(2, parent.0)).await,
+            Err(notify::Error::NoMarketingConsent)
+        ));
+        storefront::privacy::set_marketing_consent(&db, parent, true, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(
             notify::enqueue_now(&db, digest(2, parent.0)).await,
             Ok(Enqueued::Created(_))
@@ -350,6 +359,10 @@ backend_tests!(
         let app = auth_app(test).await;
         let db = app.state.0.db.clone();
         let (parent, _) = user_with_role(&app, Role::Parent).await;
+        storefront::privacy::set_marketing_consent(&db, parent, true, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         let started = Instant::now();
         let results = enqueue_in_tx(
             &db,
@@ -622,10 +635,11 @@ backend_tests!(
         let registry = Arc::new(registry);
         // Two nodes enqueue the same period: one run.
         let (a, b) = tokio::join!(registry.enqueue_due(&db), registry.enqueue_due(&db));
+        // The tick and the two built-in purges (notifications, privacy retention).
         assert_eq!(
             a.unwrap() + b.unwrap(),
-            2,
-            "one tick and one purge for this period"
+            3,
+            "one tick and one run of each purge for this period"
         );
         assert_eq!(registry.enqueue_due(&db).await.unwrap(), 0);
         let worker = Worker::new(
@@ -635,7 +649,7 @@ backend_tests!(
             fast_settings(),
         );
         let report = worker.run_once().await.unwrap();
-        assert_eq!(report.delivered, 2);
+        assert_eq!(report.delivered, 3);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         // Tasks stay out of the notification audit.
         let audit = queue::search(
