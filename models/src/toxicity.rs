@@ -1,8 +1,8 @@
 //! Text toxicity: a small trained head over multilingual-e5-small embeddings.
 //!
 //! - [`ToxicityHead`]: the head committed at `models/data/toxicity_head.json` (a logistic
-//!   regression over the 384-d E5 embedding plus hashed character n-grams of the text,
-//!   [`ngrams`], some 25 KB), with its two thresholds, the embedding it reads (model, weights
+//!   regression over the 384-d E5 embedding, a few KB; format 2 heads add hashed character
+//!   n-grams of the text, [`ngrams`]), with its two thresholds, the embedding it reads (model, weights
 //!   sha256, prefix), its training record and metrics.
 //! - [`ToxicityClassifier`]: embedder plus head. It scores a text as [`Toxicity`], which is
 //!   either [`Toxicity::Scored`] with a probability or [`Toxicity::Unscored`] with a reason:
