@@ -1,8 +1,9 @@
 //! Text toxicity: a small trained head over multilingual-e5-small embeddings.
 //!
 //! - [`ToxicityHead`]: the head committed at `models/data/toxicity_head.json` (a logistic
-//!   regression over the 384-d E5 embedding, a few KB), with its two thresholds, the embedding
-//!   it reads (model, weights sha256, prefix), its training record and metrics.
+//!   regression over the 384-d E5 embedding, a few KB; format 2 heads add hashed character
+//!   n-grams of the text, [`ngrams`]), with its two thresholds, the embedding it reads (model, weights
+//!   sha256, prefix), its training record and metrics.
 //! - [`ToxicityClassifier`]: embedder plus head. It scores a text as [`Toxicity`], which is
 //!   either [`Toxicity::Scored`] with a probability or [`Toxicity::Unscored`] with a reason:
 //!   empty text, text with no letters or digits, text whose tokens the model does not know, or
@@ -11,7 +12,7 @@
 //!   cut into chunks that fit, each chunk is scored, and the text gets the highest score.
 //! - [`train`]: reproducible training from the shared datasets (see `models/data/README.md`
 //!   and `models/data/toxicity_head.md` for the data, caps, split rule and metrics).
-//! - [`fit`], [`metrics`], [`csv`]: the pieces the trainer is made of.
+//! - [`fit`], [`metrics`], [`csv`], [`ngrams`]: the pieces the trainer is made of.
 //!
 //! Thresholds: [`Thresholds::balanced`] maximises macro-F1 on the tuning splits (hold for
 //! review); [`Thresholds::high_precision`] is the lowest threshold with precision ≥ 0.95 on
@@ -27,6 +28,7 @@ mod embedding_cache;
 pub mod fit;
 mod head;
 pub mod metrics;
+pub mod ngrams;
 mod text;
 pub mod train;
 
@@ -35,7 +37,7 @@ use std::sync::Arc;
 
 pub use self::head::{
     DatasetRecord, EmbeddingSpec, FeaturePrefix, HEAD_FORMAT, HeadFile, HeadWeights, MetricSummary,
-    ThresholdLevel, Thresholds, ToxicityHead, TrainingRecord,
+    TextFeatureWeights, ThresholdLevel, Thresholds, ToxicityHead, TrainingRecord,
 };
 pub use self::text::{clean_text, normalise_key};
 use crate::manifest::MULTILINGUAL_E5_SMALL;
@@ -260,8 +262,8 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
             self.embedder.embed(self.kind, &chunks)?
         };
         let mut probabilities = Vec::with_capacity(embeddings.len());
-        for embedding in &embeddings {
-            probabilities.push(self.head.probability(embedding)?);
+        for (chunk, embedding) in chunks.iter().zip(&embeddings) {
+            probabilities.push(self.head.probability(chunk, embedding)?);
         }
         let mut next = probabilities.into_iter();
         let thresholds = self.head.thresholds();

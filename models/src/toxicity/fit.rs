@@ -1,6 +1,8 @@
 //! Fits a head on embeddings by full-batch gradient descent: weighted log-loss plus L2 on the
 //! weights (not the intercepts), Adam steps, features standardised during the fit and the
-//! standardisation folded into the returned weights.
+//! standardisation folded into the returned weights. Optional sparse features (the hashed
+//! n-grams of [`super::ngrams`]) add a linear term to the logit; they are not standardised
+//! (that would make them dense) and carry their own L2 strength.
 //!
 //! Deterministic: the batch is cut into fixed chunks whose partial gradients are computed in
 //! parallel (rayon) and summed in order, and the MLP's initial weights come from a seeded
@@ -9,6 +11,7 @@
 use rayon::prelude::*;
 
 use super::head::{HeadWeights, sigmoid};
+use super::ngrams::SparseFeatures;
 use crate::{Error, Result};
 
 /// Rows per chunk of the parallel gradient.
@@ -19,6 +22,8 @@ const CHUNK_ROWS: usize = 256;
 pub struct FitOptions {
     /// L2 strength on the weights of standardised features.
     pub l2: f64,
+    /// L2 strength on the weights of the sparse features, if any.
+    pub sparse_l2: f64,
     /// Hidden units: 0 fits a logistic regression, more an MLP with one `tanh` layer.
     pub hidden: usize,
     /// The most Adam steps.
@@ -36,6 +41,7 @@ impl FitOptions {
     pub fn logistic(l2: f64) -> Self {
         Self {
             l2,
+            sparse_l2: l2,
             hidden: 0,
             max_iterations: 3000,
             learning_rate: 0.05,
@@ -48,6 +54,7 @@ impl FitOptions {
     pub fn mlp(hidden: usize, l2: f64, seed: u64) -> Self {
         Self {
             l2,
+            sparse_l2: l2,
             hidden,
             max_iterations: 3000,
             learning_rate: 0.01,
@@ -62,6 +69,8 @@ impl FitOptions {
 pub struct FitOutcome {
     /// The weights, over raw features.
     pub weights: HeadWeights,
+    /// The weights of the sparse features (empty without them), added to the logit.
+    pub sparse_weights: Vec<f32>,
     /// Adam steps taken.
     pub iterations: usize,
     /// The final objective (weighted mean log-loss plus the L2 term).
@@ -81,7 +90,43 @@ pub fn fit(
     sample_weights: &[f64],
     options: &FitOptions,
 ) -> Result<FitOutcome> {
+    fit_with_sparse(features, None, labels, sample_weights, options)
+}
+
+/// Sparse features of every row: `rows[i]` holds `(index, value)` pairs below `dimension`.
+#[derive(Debug, Clone, Copy)]
+pub struct SparseInput<'a> {
+    /// The number of sparse weights.
+    pub dimension: usize,
+    /// One list of features per row.
+    pub rows: &'a [SparseFeatures],
+}
+
+/// Like [`fit`], with optional `sparse` features whose linear term is added to the logit
+/// (L2 strength [`FitOptions::sparse_l2`]).
+///
+/// Fails with [`Error::InvalidInput`] also when `sparse` has another number of rows or an
+/// index out of its dimension.
+pub fn fit_with_sparse(
+    features: &[Vec<f32>],
+    sparse: Option<SparseInput<'_>>,
+    labels: &[bool],
+    sample_weights: &[f64],
+    options: &FitOptions,
+) -> Result<FitOutcome> {
     let invalid = |message: &str| Err(Error::InvalidInput(message.to_owned()));
+    if let Some(input) = sparse
+        && (input.rows.len() != features.len()
+            || input
+                .rows
+                .iter()
+                .flatten()
+                .any(|&(i, v)| i as usize >= input.dimension || !v.is_finite()))
+    {
+        return invalid("sparse features need one row per feature row and indices in range");
+    }
+    let (sparse_dimension, sparse_rows): (usize, &[SparseFeatures]) =
+        sparse.map_or((0, &[]), |input| (input.dimension, input.rows));
     if features.is_empty() || features.len() != labels.len() || labels.len() != sample_weights.len()
     {
         return invalid("fit needs as many labels and weights as feature rows, and at least one");
@@ -103,27 +148,42 @@ pub fn fit(
     let standardizer = Standardizer::new(features);
     let data = Data {
         dimension,
+        sparse_dimension,
+        sparse: sparse_rows,
         z: standardizer.apply(features),
         targets: labels.iter().map(|&l| if l { 1.0 } else { 0.0 }).collect(),
         weights: sample_weights.iter().map(|w| w / total_weight).collect(),
     };
+    let k = sparse_dimension;
     if options.hidden == 0 {
-        let mut params = vec![0f64; dimension + 1];
-        let regularised: Vec<bool> = (0..=dimension).map(|i| i < dimension).collect();
-        let run = adam(&mut params, &regularised, options, |p| {
-            logistic_gradient(&data, p)
-        });
-        let (w, b) = params.split_at(dimension);
+        // [w (dimension), sparse (k), b]
+        let mut params = vec![0f64; dimension + k + 1];
+        let l2: Vec<f64> = (0..params.len())
+            .map(|i| {
+                if i < dimension {
+                    options.l2
+                } else if i < dimension + k {
+                    options.sparse_l2
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let run = adam(&mut params, &l2, options, |p| logistic_gradient(&data, p));
+        let (w, rest) = params.split_at(dimension);
+        let (sparse_weights, b) = rest.split_at(k);
         let (weights, bias) = standardizer.fold_linear(w, b[0]);
         Ok(FitOutcome {
             weights: HeadWeights::Logistic { weights, bias },
+            sparse_weights: sparse_weights.iter().map(|&w| w as f32).collect(),
             iterations: run.iterations,
             loss: run.loss,
             gradient_max: run.gradient_max,
         })
     } else {
         let hidden = options.hidden;
-        let mut params = vec![0f64; hidden * dimension + 2 * hidden + 1];
+        // [W1 (hidden x dimension), b1, w2, b2, sparse (k)]
+        let mut params = vec![0f64; hidden * dimension + 2 * hidden + 1 + k];
         let mut rng = SplitMix64(options.seed);
         let first = (6.0 / (dimension + hidden) as f64).sqrt();
         let second = (6.0 / (hidden + 1) as f64).sqrt();
@@ -134,15 +194,25 @@ pub fn fit(
         for p in &mut params[output..output + hidden] {
             *p = rng.uniform(second);
         }
-        let regularised: Vec<bool> = (0..params.len())
-            .map(|i| i < hidden * dimension || (output..output + hidden).contains(&i))
+        let sparse_start = output + hidden + 1;
+        let l2: Vec<f64> = (0..params.len())
+            .map(|i| {
+                if i < hidden * dimension || (output..output + hidden).contains(&i) {
+                    options.l2
+                } else if i >= sparse_start {
+                    options.sparse_l2
+                } else {
+                    0.0
+                }
+            })
             .collect();
-        let run = adam(&mut params, &regularised, options, |p| {
+        let run = adam(&mut params, &l2, options, |p| {
             mlp_gradient(&data, hidden, p)
         });
         let (first_layer, rest) = params.split_at(hidden * dimension);
         let (hidden_bias, rest) = rest.split_at(hidden);
-        let (output_weights, output_bias) = rest.split_at(hidden);
+        let (output_weights, rest) = rest.split_at(hidden);
+        let (output_bias, sparse_weights) = rest.split_at(1);
         let mut hidden_weights = Vec::with_capacity(hidden);
         let mut folded_bias = Vec::with_capacity(hidden);
         for h in 0..hidden {
@@ -160,6 +230,7 @@ pub fn fit(
                 output_weights: output_weights.iter().map(|&w| w as f32).collect(),
                 output_bias: output_bias[0] as f32,
             },
+            sparse_weights: sparse_weights.iter().map(|&w| w as f32).collect(),
             iterations: run.iterations,
             loss: run.loss,
             gradient_max: run.gradient_max,
@@ -168,8 +239,11 @@ pub fn fit(
 }
 
 /// Standardised training data.
-struct Data {
+struct Data<'a> {
     dimension: usize,
+    sparse_dimension: usize,
+    /// Empty, or one list per row.
+    sparse: &'a [SparseFeatures],
     /// Row-major `[rows][dimension]`.
     z: Vec<f32>,
     targets: Vec<f64>,
@@ -177,7 +251,25 @@ struct Data {
     weights: Vec<f64>,
 }
 
-impl Data {
+impl Data<'_> {
+    /// Returns the sparse term of row `i`'s logit under `weights`.
+    fn sparse_logit(&self, i: usize, weights: &[f64]) -> f64 {
+        self.sparse.get(i).map_or(0.0, |row| {
+            row.iter()
+                .map(|&(j, v)| weights[j as usize] * f64::from(v))
+                .sum()
+        })
+    }
+
+    /// Adds `g` times row `i`'s sparse features to `grad`.
+    fn add_sparse_gradient(&self, i: usize, g: f64, grad: &mut [f64]) {
+        if let Some(row) = self.sparse.get(i) {
+            for &(j, v) in row {
+                grad[j as usize] += g * f64::from(v);
+            }
+        }
+    }
+
     fn chunks(&self) -> impl IndexedParallelIterator<Item = (usize, &[f32])> {
         self.z
             .par_chunks(CHUNK_ROWS * self.dimension)
@@ -249,19 +341,22 @@ fn log_loss(p: f64, y: f64) -> f64 {
     -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())
 }
 
-/// Loss and gradient of the logistic regression (without the L2 term); `params` = `[w, b]`.
-fn logistic_gradient(data: &Data, params: &[f64]) -> (f64, Vec<f64>) {
+/// Loss and gradient of the logistic regression (without the L2 term); `params` =
+/// `[w, sparse, b]`.
+fn logistic_gradient(data: &Data<'_>, params: &[f64]) -> (f64, Vec<f64>) {
     let d = data.dimension;
-    let (w, b) = params.split_at(d);
+    let k = data.sparse_dimension;
+    let (w, rest) = params.split_at(d);
+    let (sparse, b) = rest.split_at(k);
     let w32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
     let partials: Vec<(f64, Vec<f64>)> = data
         .chunks()
         .map(|(first, rows)| {
             let mut loss = 0f64;
-            let mut grad = vec![0f64; d + 1];
+            let mut grad = vec![0f64; d + k + 1];
             for (r, z) in rows.chunks_exact(d).enumerate() {
                 let i = first + r;
-                let logit = f64::from(dot32(&w32, z)) + b[0];
+                let logit = f64::from(dot32(&w32, z)) + data.sparse_logit(i, sparse) + b[0];
                 let p = sigmoid(logit);
                 let s = data.weights[i];
                 loss += s * log_loss(p, data.targets[i]);
@@ -269,18 +364,21 @@ fn logistic_gradient(data: &Data, params: &[f64]) -> (f64, Vec<f64>) {
                 for (acc, &x) in grad[..d].iter_mut().zip(z) {
                     *acc += g * f64::from(x);
                 }
-                grad[d] += g;
+                data.add_sparse_gradient(i, g, &mut grad[d..d + k]);
+                grad[d + k] += g;
             }
             (loss, grad)
         })
         .collect();
-    sum_partials(partials, d + 1)
+    sum_partials(partials, d + k + 1)
 }
 
 /// Loss and gradient of the one-hidden-layer MLP (without the L2 term); `params` =
-/// `[W1 (hidden x d), b1, w2, b2]`.
-fn mlp_gradient(data: &Data, hidden: usize, params: &[f64]) -> (f64, Vec<f64>) {
+/// `[W1 (hidden x d), b1, w2, b2, sparse]`.
+fn mlp_gradient(data: &Data<'_>, hidden: usize, params: &[f64]) -> (f64, Vec<f64>) {
     let d = data.dimension;
+    let sparse_start = hidden * d + 2 * hidden + 1;
+    let sparse = &params[sparse_start..];
     let first: Vec<f32> = params[..hidden * d].iter().map(|&v| v as f32).collect();
     let b1 = &params[hidden * d..hidden * d + hidden];
     let w2 = &params[hidden * d + hidden..hidden * d + 2 * hidden];
@@ -294,7 +392,7 @@ fn mlp_gradient(data: &Data, hidden: usize, params: &[f64]) -> (f64, Vec<f64>) {
             let mut first_grad = vec![0f32; hidden * d];
             for (r, z) in rows.chunks_exact(d).enumerate() {
                 let i = start + r;
-                let mut logit = b2;
+                let mut logit = b2 + data.sparse_logit(i, sparse);
                 for h in 0..hidden {
                     let a = f64::from(dot32(&first[h * d..(h + 1) * d], z)) + b1[h];
                     activations[h] = a.tanh();
@@ -314,6 +412,7 @@ fn mlp_gradient(data: &Data, hidden: usize, params: &[f64]) -> (f64, Vec<f64>) {
                     }
                 }
                 grad[hidden * d + 2 * hidden] += g;
+                data.add_sparse_gradient(i, g, &mut grad[sparse_start..]);
             }
             for (acc, &g) in grad[..hidden * d].iter_mut().zip(&first_grad) {
                 *acc += f64::from(g);
@@ -361,10 +460,10 @@ struct AdamRun {
     gradient_max: f64,
 }
 
-/// Minimises `gradient`'s loss plus `l2 / 2 * |θ_regularised|²` from `params`.
+/// Minimises `gradient`'s loss plus `Σ l2_i / 2 * θ_i²` from `params`.
 fn adam(
     params: &mut [f64],
-    regularised: &[bool],
+    l2: &[f64],
     options: &FitOptions,
     gradient: impl Fn(&[f64]) -> (f64, Vec<f64>),
 ) -> AdamRun {
@@ -375,10 +474,10 @@ fn adam(
     let mut v = vec![0f64; params.len()];
     let objective = |params: &[f64]| {
         let (mut loss, mut grad) = gradient(params);
-        for ((g, p), &r) in grad.iter_mut().zip(params.iter()).zip(regularised) {
-            if r {
-                *g += options.l2 * p;
-                loss += 0.5 * options.l2 * p * p;
+        for ((g, p), &l2) in grad.iter_mut().zip(params.iter()).zip(l2) {
+            if l2 > 0.0 {
+                *g += l2 * p;
+                loss += 0.5 * l2 * p * p;
             }
         }
         (loss, grad)
@@ -505,6 +604,56 @@ mod tests {
         let a = fit(&features, &labels, &even, &FitOptions::logistic(1e-3)).unwrap();
         let b = fit(&features, &labels, &heavy, &FitOptions::logistic(1e-3)).unwrap();
         assert!(b.weights.probability(&[0.3]) > a.weights.probability(&[0.3]));
+    }
+
+    #[test]
+    fn sparse_features_carry_what_the_dense_ones_cannot() {
+        // The dense feature is noise; the label sits in which of two sparse indices is set.
+        let mut rng = SplitMix64(5);
+        let features: Vec<Vec<f32>> = (0..300).map(|_| vec![rng.uniform(1.0) as f32]).collect();
+        let labels: Vec<bool> = (0..300).map(|i| i % 3 == 0).collect();
+        let sparse: Vec<SparseFeatures> = labels
+            .iter()
+            .map(|&l| vec![(u32::from(l), 1.0), (2, 0.5)])
+            .collect();
+        let weights = vec![1.0; labels.len()];
+        let input = SparseInput {
+            dimension: 3,
+            rows: &sparse,
+        };
+        let outcome = fit_with_sparse(
+            &features,
+            Some(input),
+            &labels,
+            &weights,
+            &FitOptions::logistic(1e-3),
+        )
+        .unwrap();
+        assert_eq!(outcome.sparse_weights.len(), 3);
+        assert!(
+            outcome.sparse_weights[1] > outcome.sparse_weights[0] + 2.0,
+            "{outcome:?}"
+        );
+        let mut mlp = FitOptions::mlp(4, 1e-3, 1);
+        mlp.max_iterations = 500;
+        let outcome = fit_with_sparse(&features, Some(input), &labels, &weights, &mlp).unwrap();
+        assert!(
+            outcome.sparse_weights[1] > outcome.sparse_weights[0],
+            "{outcome:?}"
+        );
+        // Out-of-range indices and ragged rows are refused.
+        let bad = vec![vec![(3, 1.0)]; 300];
+        let input = SparseInput {
+            dimension: 3,
+            rows: &bad,
+        };
+        let options = FitOptions::logistic(1e-3);
+        assert!(fit_with_sparse(&features, Some(input), &labels, &weights, &options).is_err());
+        let input = SparseInput {
+            dimension: 3,
+            rows: &sparse[..10],
+        };
+        assert!(fit_with_sparse(&features, Some(input), &labels, &weights, &options).is_err());
     }
 
     #[test]

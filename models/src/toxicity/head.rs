@@ -5,10 +5,15 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::ngrams;
 use crate::{Error, Result, TextKind};
 
-/// The `format` string of head files this version reads and writes.
-pub const HEAD_FORMAT: &str = "bolajon-toxicity-head/1";
+/// The `format` string of head files this version writes: version 2 may carry
+/// [`TextFeatureWeights`] beside the embedding weights.
+pub const HEAD_FORMAT: &str = "bolajon-toxicity-head/2";
+
+/// The older format this version still reads: embedding weights only.
+const HEAD_FORMAT_V1: &str = "bolajon-toxicity-head/1";
 
 /// The head trained by `models::toxicity::train` and committed to the repository.
 const BUNDLED_HEAD: &str = include_str!("../../data/toxicity_head.json");
@@ -93,8 +98,14 @@ impl HeadWeights {
     /// Returns the probability of "toxic" for one embedding of [`HeadWeights::dimension`]
     /// components (debug-asserted).
     pub fn probability(&self, x: &[f32]) -> f32 {
+        sigmoid(self.logit(x)) as f32
+    }
+
+    /// Returns the logit of "toxic" for one embedding of [`HeadWeights::dimension`]
+    /// components (debug-asserted).
+    pub fn logit(&self, x: &[f32]) -> f64 {
         debug_assert_eq!(x.len(), self.dimension());
-        let logit = match self {
+        match self {
             HeadWeights::Logistic { weights, bias } => dot(weights, x) + f64::from(*bias),
             HeadWeights::Mlp {
                 hidden_weights,
@@ -108,8 +119,7 @@ impl HeadWeights {
                 }
                 logit
             }
-        };
-        sigmoid(logit) as f32
+        }
     }
 
     /// Returns the weights rounded to `digits` significant decimal digits, which keeps the
@@ -172,6 +182,73 @@ impl HeadWeights {
             }
         }
         Ok(())
+    }
+}
+
+/// The weights of the hashed character n-gram features ([`ngrams`]), added to the logit of the
+/// embedding weights. Stored as one signed byte per bucket (`weight = byte * scale`), two hex
+/// digits each, which keeps a few thousand weights in a few KB of JSON; the trainer measures
+/// the stored (quantised) weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextFeatureWeights {
+    /// The feature scheme ([`ngrams::SCHEME`]).
+    pub scheme: String,
+    /// Hash buckets.
+    pub buckets: usize,
+    /// The value of one quantisation step.
+    pub scale: f32,
+    /// `buckets` signed bytes (two's complement), as lowercase hex.
+    pub weights_i8_hex: String,
+}
+
+impl TextFeatureWeights {
+    /// Quantises `weights` (one per bucket) to signed bytes.
+    pub fn quantise(weights: &[f32]) -> Self {
+        let largest = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if largest > 0.0 { largest / 127.0 } else { 1.0 };
+        let mut hex = String::with_capacity(2 * weights.len());
+        for w in weights {
+            let q = (w / scale).round().clamp(-127.0, 127.0) as i8;
+            hex.push_str(&format!("{:02x}", q.to_le_bytes()[0]));
+        }
+        Self {
+            scheme: ngrams::SCHEME.to_owned(),
+            buckets: weights.len(),
+            scale,
+            weights_i8_hex: hex,
+        }
+    }
+
+    /// Returns the weights, one per bucket, or what is wrong with the stored form.
+    pub fn weights(&self) -> std::result::Result<Vec<f32>, String> {
+        if self.scheme != ngrams::SCHEME {
+            return Err(format!(
+                "text features of scheme {:?}, this version computes {:?}",
+                self.scheme,
+                ngrams::SCHEME
+            ));
+        }
+        if !self.scale.is_finite() || self.scale <= 0.0 {
+            return Err("text feature scale is not a positive number".to_owned());
+        }
+        let bytes = self.weights_i8_hex.as_bytes();
+        if self.buckets == 0 || bytes.len() != 2 * self.buckets {
+            return Err(format!(
+                "{} hex digits of text feature weights for {} buckets",
+                bytes.len(),
+                self.buckets
+            ));
+        }
+        bytes
+            .chunks_exact(2)
+            .map(|pair| {
+                std::str::from_utf8(pair)
+                    .ok()
+                    .and_then(|digits| u8::from_str_radix(digits, 16).ok())
+                    .map(|byte| f32::from(i8::from_le_bytes([byte])) * self.scale)
+                    .ok_or_else(|| "text feature weights are not hex".to_owned())
+            })
+            .collect()
     }
 }
 
@@ -271,6 +348,9 @@ pub struct TrainingRecord {
     pub licence_policy: String,
     /// The L2 strength chosen, on standardised features.
     pub l2: f64,
+    /// The L2 strength chosen for the n-gram weights, when the head has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sparse_l2: Option<f64>,
     /// The threshold rules, in words.
     pub threshold_rules: String,
 }
@@ -309,8 +389,12 @@ pub struct HeadFile {
     pub version: String,
     /// The embedding the head reads.
     pub embedding: EmbeddingSpec,
-    /// The weights.
+    /// The weights over the embedding.
     pub classifier: HeadWeights,
+    /// The weights over the text's hashed character n-grams, added to the classifier's logit
+    /// (format 2; absent in heads that read the embedding only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_features: Option<TextFeatureWeights>,
     /// The decision thresholds.
     pub thresholds: Thresholds,
     /// How it was trained.
@@ -323,6 +407,8 @@ pub struct HeadFile {
 #[derive(Debug, Clone)]
 pub struct ToxicityHead {
     file: HeadFile,
+    /// The decoded [`HeadFile::text_features`] weights.
+    text_weights: Option<Vec<f32>>,
     tag: Arc<str>,
 }
 
@@ -358,13 +444,19 @@ impl ToxicityHead {
             file: format!("toxicity head {}", file.name),
             reason,
         };
-        if file.format != HEAD_FORMAT {
+        if file.format != HEAD_FORMAT
+            && !(file.format == HEAD_FORMAT_V1 && file.text_features.is_none())
+        {
             return Err(malformed(format!(
                 "format {:?}, expected {HEAD_FORMAT:?}",
                 file.format
             )));
         }
         file.classifier.validate().map_err(malformed)?;
+        let text_weights = match &file.text_features {
+            Some(features) => Some(features.weights().map_err(malformed)?),
+            None => None,
+        };
         if file.classifier.dimension() != file.embedding.dimension {
             return Err(malformed(format!(
                 "weights of dimension {} for {}-dimensional embeddings",
@@ -382,6 +474,7 @@ impl ToxicityHead {
         let tag = format!("{}@{}/{}", file.name, file.version, file.embedding.model);
         Ok(Self {
             file,
+            text_weights,
             tag: tag.into(),
         })
     }
@@ -406,11 +499,12 @@ impl ToxicityHead {
         self.file.thresholds
     }
 
-    /// Returns the probability of "toxic" for one embedding.
+    /// Returns the probability of "toxic" for a text (as cleaned by
+    /// [`super::clean_text`]) and its embedding.
     ///
     /// Fails with [`Error::InvalidInput`] when the embedding has the wrong dimension or is not
     /// finite.
-    pub fn probability(&self, embedding: &[f32]) -> Result<f32> {
+    pub fn probability(&self, text: &str, embedding: &[f32]) -> Result<f32> {
         if embedding.len() != self.file.embedding.dimension {
             return Err(Error::InvalidInput(format!(
                 "embedding of dimension {}, the toxicity head reads {}",
@@ -423,7 +517,11 @@ impl ToxicityHead {
                 "embedding has non-finite components".to_owned(),
             ));
         }
-        Ok(self.file.classifier.probability(embedding))
+        let mut logit = self.file.classifier.logit(embedding);
+        if let Some(weights) = &self.text_weights {
+            logit += ngrams::dot(&ngrams::text_features(text, weights.len()), weights);
+        }
+        Ok(sigmoid(logit) as f32)
     }
 
     /// Returns the head file as pretty JSON.
@@ -458,6 +556,7 @@ pub(crate) mod testing {
                 prefix: FeaturePrefix::Query,
             },
             classifier: weights,
+            text_features: None,
             thresholds: Thresholds {
                 balanced: 0.5,
                 high_precision: 0.8,
@@ -470,6 +569,7 @@ pub(crate) mod testing {
                 split_rule: String::new(),
                 licence_policy: String::new(),
                 l2: 0.0,
+                sparse_l2: None,
                 threshold_rules: String::new(),
             },
             metrics: Vec::new(),
@@ -497,6 +597,52 @@ mod tests {
         };
         assert!((mlp.probability(&[0.3, 0.3]) - 0.5).abs() < 1e-6);
         assert!(mlp.probability(&[1.0, 0.0]) > 0.6);
+    }
+
+    #[test]
+    fn text_feature_weights_round_trip_within_a_step() {
+        let weights = [3.0, -1.5, 0.0, 0.02, -3.0, 1.0];
+        let stored = TextFeatureWeights::quantise(&weights);
+        assert_eq!(stored.weights_i8_hex.len(), 12);
+        let back = stored.weights().unwrap();
+        for (w, b) in weights.iter().zip(&back) {
+            assert!((w - b).abs() <= stored.scale / 2.0 + 1e-6, "{w} {b}");
+        }
+        assert_eq!(back[0], 127.0 * stored.scale);
+        assert_eq!(back[4], -127.0 * stored.scale);
+        let mut wrong = stored.clone();
+        wrong.buckets = 7;
+        assert!(wrong.weights().is_err());
+        let mut other = stored;
+        other.scheme = "other".to_owned();
+        assert!(other.weights().is_err());
+    }
+
+    #[test]
+    fn text_features_add_to_the_logit() {
+        let mut file = head_file(
+            HeadWeights::Logistic {
+                weights: vec![0.0; 2],
+                bias: 0.0,
+            },
+            2,
+        );
+        let plain = ToxicityHead::from_head_file(file.clone()).unwrap();
+        assert_eq!(plain.probability("урод", &[0.1, 0.2]).unwrap(), 0.5);
+        // Every bucket of "урод" pushes up.
+        let mut weights = vec![0f32; 64];
+        for (bucket, _) in ngrams::text_features("урод", 64) {
+            weights[bucket as usize] = 4.0;
+        }
+        file.text_features = Some(TextFeatureWeights::quantise(&weights));
+        let head = ToxicityHead::from_head_file(file).unwrap();
+        assert!(head.probability("урод", &[0.1, 0.2]).unwrap() > 0.9);
+        let json = head.to_json().unwrap();
+        assert!(json.contains("weights_i8_hex"), "{json}");
+        assert_eq!(
+            ToxicityHead::from_json(&json, "x").unwrap().file(),
+            head.file()
+        );
     }
 
     #[test]
@@ -531,8 +677,8 @@ mod tests {
         let round_trip = ToxicityHead::from_json(&head.to_json().unwrap(), "x").unwrap();
         assert_eq!(round_trip.file(), head.file());
         assert_eq!(&**head.tag(), "test-head@0/hashing");
-        assert!(head.probability(&[0.0; 3]).is_err());
-        assert!(head.probability(&[f32::NAN; 4]).is_err());
+        assert!(head.probability("x", &[0.0; 3]).is_err());
+        assert!(head.probability("x", &[f32::NAN; 4]).is_err());
 
         let mut wrong_dimension = good.clone();
         wrong_dimension.embedding.dimension = 5;
@@ -540,9 +686,21 @@ mod tests {
         let mut bad_threshold = good.clone();
         bad_threshold.thresholds.balanced = 1.5;
         assert!(ToxicityHead::from_head_file(bad_threshold).is_err());
-        let mut bad_format = good;
+        let mut bad_format = good.clone();
         bad_format.format = "other/9".to_owned();
         assert!(ToxicityHead::from_head_file(bad_format).is_err());
+        // Format 1 is read, but cannot carry text features.
+        let mut v1 = good.clone();
+        v1.format = HEAD_FORMAT_V1.to_owned();
+        assert!(ToxicityHead::from_head_file(v1.clone()).is_ok());
+        v1.text_features = Some(TextFeatureWeights::quantise(&[1.0, -1.0]));
+        assert!(ToxicityHead::from_head_file(v1).is_err());
+        let mut bad_text = good;
+        bad_text.text_features = Some(TextFeatureWeights {
+            weights_i8_hex: "zz".to_owned(),
+            ..TextFeatureWeights::quantise(&[1.0])
+        });
+        assert!(ToxicityHead::from_head_file(bad_text).is_err());
         let error = ToxicityHead::from_json("{", "broken.json").unwrap_err();
         assert!(error.to_string().contains("broken.json"), "{error}");
     }

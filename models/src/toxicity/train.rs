@@ -32,10 +32,14 @@
 //!   possible. Tuning and validation: at most `evaluation_per_set` rows per training part;
 //!   evaluation-only parts: at most `evaluation_only_per_set` rows; stratified by label (by sentiment or polarity for the clean-by-assumption review sets);
 //!   the two Uzbek sets (short texts, and the point of the Uzbek figures) are used whole.
+//! - **Features**: the E5 embedding of the cleaned text and, by default, its hashed character
+//!   n-grams ([`ngrams`], [`TrainOptions::text_buckets`]), whose linear term is added to the
+//!   logit; the n-grams catch insults spelled to dodge a filter, where the embedding is weak.
 //! - **Fit**: logistic regression by default, rows unweighted (the caps already balance the
-//!   classes of the large sets; [`Weighting`] and [`HeadKind::Mlp`] were measured, see the
-//!   report's ablations). L2 strength chosen by log-loss on the tuning splits; weights stored
-//!   with 4 significant digits.
+//!   classes of the large sets; [`Weighting`], [`HeadKind::Mlp`], the embedding alone and
+//!   other bucket counts were measured, see the report's ablations). The two L2 strengths
+//!   (embedding, n-grams) are chosen by log-loss on the tuning splits; embedding weights are
+//!   stored with 4 significant digits, n-gram weights as signed bytes.
 //! - **Thresholds**: `balanced` maximises the mean over languages (ru, en) of the macro-F1 on
 //!   the pooled tuning splits; `high_precision` is the lowest threshold, not below
 //!   `balanced`, with precision ≥ [`HIGH_PRECISION_TARGET`] on all tuning texts. The
@@ -50,12 +54,13 @@ use sha2::{Digest, Sha256};
 
 use super::csv::CsvTable;
 use super::embedding_cache::{self, EmbeddingCache};
-use super::fit::{FitOptions, fit};
+use super::fit::{FitOptions, SparseInput, fit_with_sparse};
 use super::head::{
     DatasetRecord, EmbeddingSpec, FeaturePrefix, HEAD_FORMAT, HeadFile, HeadWeights, MetricSummary,
-    Thresholds, TrainingRecord, to_json,
+    TextFeatureWeights, Thresholds, TrainingRecord, sigmoid, to_json,
 };
 use super::metrics::{Confusion, candidate_thresholds, roc_auc};
+use super::ngrams::{self, SparseFeatures};
 use super::text::{clean_text, hash32, normalise_key};
 use crate::fetch::hex;
 use crate::manifest::{E5_WEIGHTS_FILE, MULTILINGUAL_E5_SMALL};
@@ -73,6 +78,12 @@ pub const TUNE_PERCENT: u32 = 12;
 pub const HIGH_PRECISION_TARGET: f64 = 0.95;
 /// The L2 strengths tried (on standardised features).
 const L2_GRID: [f64; 4] = [1e-4, 1e-3, 1e-2, 1e-1];
+/// The L2 strengths tried on the n-gram weights (their features are not standardised: each is
+/// small, so their weights must grow larger than the embedding's to count).
+const SPARSE_L2_GRID: [f64; 3] = [1e-5, 1e-4, 1e-3];
+/// The most Adam steps of a fit with n-grams (rare buckets converge slowly; the tuning
+/// log-loss has settled well before).
+const SPARSE_MAX_ITERATIONS: usize = 1200;
 /// Texts per embedding call (progress and the cache are updated after each).
 const EMBED_BATCH: usize = 128;
 /// Clean texts listed per Uzbek set in the report.
@@ -166,6 +177,9 @@ pub struct TrainOptions {
     pub prefix: FeaturePrefix,
     /// The head to fit.
     pub head: HeadKind,
+    /// Hash buckets of the character n-gram features read beside the embedding
+    /// ([`ngrams`]); `None` reads the embedding only.
+    pub text_buckets: Option<usize>,
     /// The per-part caps.
     pub caps: Caps,
     /// How training rows are weighted.
@@ -185,8 +199,9 @@ pub struct TrainOptions {
 impl TrainOptions {
     /// Returns the defaults for the repository at `repo_root`: datasets in
     /// `<repo_root>/../shared/datasets/toxicity`, the Uzbek set and the output in
-    /// `<repo_root>/models/data/`, seed 42, `query: ` prefix, logistic regression, unweighted
-    /// rows, default caps, no ablations.
+    /// `<repo_root>/models/data/`, seed 42, `query: ` prefix, logistic regression over the
+    /// embedding and [`ngrams::DEFAULT_BUCKETS`] n-gram buckets, unweighted rows, default caps,
+    /// no ablations.
     pub fn new(repo_root: &Path, model_cache_dir: &Path) -> Self {
         Self {
             datasets_dir: repo_root.join("../shared/datasets/toxicity"),
@@ -196,6 +211,7 @@ impl TrainOptions {
             seed: 42,
             prefix: FeaturePrefix::Query,
             head: HeadKind::Logistic,
+            text_buckets: Some(ngrams::DEFAULT_BUCKETS),
             caps: Caps::default(),
             weighting: Weighting::None,
             train_on_unclear_licences: false,
@@ -334,8 +350,12 @@ pub struct TrainReport {
     pub prefix: FeaturePrefix,
     /// The head fitted.
     pub head: HeadKind,
+    /// The n-gram buckets read beside the embedding, if any.
+    pub text_buckets: Option<usize>,
     /// The L2 strength chosen.
     pub l2: f64,
+    /// The L2 strength chosen for the n-gram weights (with [`TrainReport::text_buckets`]).
+    pub sparse_l2: Option<f64>,
     /// Adam steps of the final fit.
     pub iterations: usize,
     /// The thresholds chosen.
@@ -423,9 +443,20 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
     let embed_seconds = embed_started.elapsed().as_secs_f64();
 
     let fit_started = Instant::now();
+    let text_features = |buckets: Option<usize>| {
+        buckets.map(|buckets| TextInput {
+            buckets,
+            features: features
+                .keys()
+                .map(|text| (text.clone(), ngrams::text_features(text, buckets)))
+                .collect(),
+        })
+    };
+    let text = text_features(options.text_buckets);
     let main = fit_and_measure(
         &data,
         &features,
+        text.as_ref(),
         options.head,
         options.weighting,
         options.seed,
@@ -436,18 +467,31 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
     let mut ablations = Vec::new();
     if options.ablations {
         let weighting = options.weighting;
-        let mut variants: Vec<(HeadKind, Weighting, FeaturePrefix)> = [
+        let buckets = options.text_buckets;
+        let mut variants: Vec<(HeadKind, Weighting, FeaturePrefix, Option<usize>)> = [
             Weighting::None,
             Weighting::Classes,
             Weighting::PartsAndClasses,
         ]
         .into_iter()
         .filter(|&w| w != weighting)
-        .map(|w| (options.head, w, options.prefix))
+        .map(|w| (options.head, w, options.prefix, buckets))
         .collect();
         for head in [HeadKind::Logistic, HeadKind::Mlp(32), HeadKind::Mlp(8)] {
             if head != options.head {
-                variants.push((head, weighting, options.prefix));
+                variants.push((head, weighting, options.prefix, buckets));
+            }
+        }
+        let other_buckets = match buckets {
+            Some(_) => vec![None],
+            None => vec![Some(ngrams::DEFAULT_BUCKETS)],
+        };
+        for other in other_buckets {
+            variants.push((options.head, weighting, options.prefix, other));
+        }
+        if let Some(n) = buckets {
+            for other in [n / 4, n * 4] {
+                variants.push((options.head, weighting, options.prefix, Some(other)));
             }
         }
         if options.ablate_prefix {
@@ -455,11 +499,17 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
                 FeaturePrefix::Query => FeaturePrefix::Passage,
                 FeaturePrefix::Passage => FeaturePrefix::Query,
             };
-            variants.push((options.head, weighting, other));
+            variants.push((options.head, weighting, other, buckets));
         }
-        ablations.push(ablation(&main, options.head, weighting, options.prefix));
+        ablations.push(ablation(
+            &main,
+            options.head,
+            weighting,
+            options.prefix,
+            buckets,
+        ));
         let mut other_features = None;
-        for (head, weighted, prefix) in variants {
+        for (head, weighted, prefix, variant_buckets) in variants {
             let features = if prefix == options.prefix {
                 &features
             } else {
@@ -474,11 +524,29 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
                 &*other_features.insert(embedder.embed_rows(&data, prefix, progress)?)
             };
             progress(&format!(
-                "ablation: {head}, weighting {weighted}, prefix {:?}",
+                "ablation: {head}, weighting {weighted}, prefix {:?}, n-gram buckets {variant_buckets:?}",
                 prefix.as_str()
             ));
-            let run = fit_and_measure(&data, features, head, weighted, options.seed, progress)?;
-            ablations.push(ablation(&run, head, weighted, prefix));
+            let variant_text = if variant_buckets == buckets {
+                None
+            } else {
+                text_features(variant_buckets)
+            };
+            let text_input = if variant_buckets == buckets {
+                text.as_ref()
+            } else {
+                variant_text.as_ref()
+            };
+            let run = fit_and_measure(
+                &data,
+                features,
+                text_input,
+                head,
+                weighted,
+                options.seed,
+                progress,
+            )?;
+            ablations.push(ablation(&run, head, weighted, prefix, variant_buckets));
         }
     }
 
@@ -486,7 +554,9 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
         command: options.command.clone(),
         prefix: options.prefix,
         head: options.head,
+        text_buckets: options.text_buckets,
         l2: main.l2,
+        sparse_l2: main.sparse_l2,
         iterations: main.iterations,
         thresholds: main.thresholds,
         caps: options.caps,
@@ -532,7 +602,13 @@ pub fn train(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<TrainRep
     Ok(report)
 }
 
-fn ablation(run: &Run, head: HeadKind, weighting: Weighting, prefix: FeaturePrefix) -> Ablation {
+fn ablation(
+    run: &Run,
+    head: HeadKind,
+    weighting: Weighting,
+    prefix: FeaturePrefix,
+    buckets: Option<usize>,
+) -> Ablation {
     let wanted = |name: &str| {
         name == "tuning/ru"
             || name == "tuning/en"
@@ -548,8 +624,12 @@ fn ablation(run: &Run, head: HeadKind, weighting: Weighting, prefix: FeaturePref
     };
     Ablation {
         variant: format!(
-            "{head}, {weighting}, prefix `{}`",
-            prefix.as_str().trim_end()
+            "{head}, {weighting}, prefix `{}`, {}",
+            prefix.as_str().trim_end(),
+            buckets.map_or_else(
+                || "embedding only".to_owned(),
+                |n| format!("+ {n} n-gram buckets")
+            )
         ),
         threshold: run.thresholds.balanced,
         groups: run
@@ -598,6 +678,7 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
             prefix: options.prefix,
         },
         classifier: run.weights.clone(),
+        text_features: run.text.clone(),
         thresholds: run.thresholds,
         training: TrainingRecord {
             trainer: "models::toxicity::train::train".to_owned(),
@@ -635,6 +716,7 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
             ),
             licence_policy: policy,
             l2: run.l2,
+            sparse_l2: run.sparse_l2,
             threshold_rules: format!(
                 "balanced: maximises the mean over languages (ru, en) of the macro-F1 on the pooled \
                  tuning splits of the training sets; \
@@ -1443,7 +1525,10 @@ impl Features<'_> {
 /// A fitted head and its measurements.
 struct Run {
     weights: HeadWeights,
+    /// The n-gram weights, as stored.
+    text: Option<TextFeatureWeights>,
     l2: f64,
+    sparse_l2: Option<f64>,
     iterations: usize,
     thresholds: Thresholds,
     tuning: Vec<GroupMetrics>,
@@ -1453,9 +1538,16 @@ struct Run {
     examples: Vec<Example>,
 }
 
+/// The n-gram features of every selected text.
+struct TextInput {
+    buckets: usize,
+    features: HashMap<String, SparseFeatures>,
+}
+
 fn fit_and_measure(
     data: &Data,
     features: &HashMap<String, Vec<f32>>,
+    text: Option<&TextInput>,
     head: HeadKind,
     weighting: Weighting,
     seed: u64,
@@ -1527,9 +1619,23 @@ fn fit_and_measure(
             "no tuning rows were selected".to_owned(),
         ));
     }
-    let options_for = |l2: f64| match head {
-        HeadKind::Logistic => FitOptions::logistic(l2),
-        HeadKind::Mlp(hidden) => FitOptions::mlp(hidden, l2, seed),
+    let options_for = |l2: f64, sparse_l2: f64| {
+        let mut options = match head {
+            HeadKind::Logistic => FitOptions::logistic(l2),
+            HeadKind::Mlp(hidden) => FitOptions::mlp(hidden, l2, seed),
+        };
+        options.sparse_l2 = sparse_l2;
+        options
+    };
+    let sparse_of = |i: usize| -> Result<&SparseFeatures> {
+        text.and_then(|t| t.features.get(&data.rows[i].text))
+            .ok_or_else(|| Error::InvalidInput("a selected row has no n-gram features".to_owned()))
+    };
+    let gather_sparse = |rows: &[usize]| -> Result<Vec<SparseFeatures>> {
+        if text.is_none() {
+            return Ok(Vec::new());
+        }
+        rows.iter().map(|&i| sparse_of(i).cloned()).collect()
     };
     let gather = |rows: &[usize]| -> Result<Gathered> {
         let mut x = Vec::with_capacity(rows.len());
@@ -1548,39 +1654,89 @@ fn fit_and_measure(
     };
     let (fit_x, fit_y, fit_w) = gather(&train)?;
     let (tune_x, tune_y, _) = gather(&tune)?;
-    // L2: the lowest tuning log-loss (every tuning text counts once).
-    let mut best: Option<(f64, f64, super::fit::FitOutcome)> = None;
-    for &l2 in grid {
-        let outcome = fit(&fit_x, &fit_y, &fit_w, &options_for(l2))?;
+    let fit_sparse = gather_sparse(&train)?;
+    let tune_sparse = gather_sparse(&tune)?;
+    let sparse_input = text.map(|t| SparseInput {
+        dimension: t.buckets,
+        rows: &fit_sparse,
+    });
+    let sparse_grid: &[f64] = if text.is_some() {
+        &SPARSE_L2_GRID
+    } else {
+        &[0.0]
+    };
+    // L2: the lowest tuning log-loss (every tuning text counts once). First the embedding's
+    // strength without n-grams, then, with it fixed, the n-grams' strength (a full grid of
+    // both takes too long on two cores).
+    let tuning_loss = |outcome: &super::fit::FitOutcome| {
         let mut loss = 0f64;
-        for (x, &y) in tune_x.iter().zip(&tune_y) {
-            let p = f64::from(outcome.weights.probability(x)).clamp(1e-7, 1.0 - 1e-7);
+        for (r, (x, &y)) in tune_x.iter().zip(&tune_y).enumerate() {
+            let mut logit = outcome.weights.logit(x);
+            if let Some(row) = tune_sparse.get(r) {
+                logit += ngrams::dot(row, &outcome.sparse_weights);
+            }
+            let p = sigmoid(logit).clamp(1e-7, 1.0 - 1e-7);
             loss -= if y { p.ln() } else { (1.0 - p).ln() };
         }
-        let loss = loss / tune_x.len().max(1) as f64;
+        loss / tune_x.len().max(1) as f64
+    };
+    let mut best: Option<(f64, (f64, f64), super::fit::FitOutcome)> = None;
+    for &l2 in grid {
+        let outcome = fit_with_sparse(&fit_x, None, &fit_y, &fit_w, &options_for(l2, 0.0))?;
+        let loss = tuning_loss(&outcome);
         progress(&format!(
             "{head}: l2 {l2:e}: tuning log-loss {loss:.4} ({} steps)",
             outcome.iterations
         ));
         if best.as_ref().is_none_or(|(b, _, _)| loss < *b) {
-            best = Some((loss, l2, outcome));
+            best = Some((loss, (l2, 0.0), outcome));
         }
     }
-    let Some((_, l2, outcome)) = best else {
+    if sparse_input.is_some() {
+        let l2 = best.as_ref().map_or(L2_GRID[2], |(_, (l2, _), _)| *l2);
+        best = None;
+        for &sparse_l2 in sparse_grid {
+            let mut options = options_for(l2, sparse_l2);
+            options.max_iterations = SPARSE_MAX_ITERATIONS;
+            let outcome = fit_with_sparse(&fit_x, sparse_input, &fit_y, &fit_w, &options)?;
+            let loss = tuning_loss(&outcome);
+            progress(&format!(
+                "{head}: l2 {l2:e}, n-gram l2 {sparse_l2:e}: tuning log-loss {loss:.4} ({} steps)",
+                outcome.iterations
+            ));
+            if best.as_ref().is_none_or(|(b, _, _)| loss < *b) {
+                best = Some((loss, (l2, sparse_l2), outcome));
+            }
+        }
+    }
+    let Some((_, (l2, sparse_l2), outcome)) = best else {
         return Err(Error::InvalidInput("an empty L2 grid".to_owned()));
     };
     progress(&format!(
-        "{head}: kept l2 {l2:e}, {} steps, loss {:.4}, max gradient {:.2e}",
+        "{head}: kept l2 {l2:e}, n-gram l2 {sparse_l2:e}, {} steps, loss {:.4}, max gradient {:.2e}",
         outcome.iterations, outcome.loss, outcome.gradient_max
     ));
-    // Stored with 4 significant digits; everything below measures the stored weights.
+    // Stored with 4 significant digits (the n-gram weights as signed bytes); everything below
+    // measures the stored weights.
     let weights = outcome.weights.rounded(WEIGHT_DIGITS);
+    let stored_text = text.map(|_| TextFeatureWeights::quantise(&outcome.sparse_weights));
+    let text_weights: Option<Vec<f32>> = match &stored_text {
+        Some(stored) => Some(stored.weights().map_err(Error::InvalidInput)?),
+        None => None,
+    };
+    let probability = |i: usize| -> Result<f32> {
+        let mut logit = weights.logit(vector(i)?);
+        if let Some(w) = &text_weights {
+            logit += ngrams::dot(sparse_of(i)?, w);
+        }
+        Ok(sigmoid(logit) as f32)
+    };
 
     // Scores of every evaluated row.
     let mut scores: HashMap<usize, f32> = HashMap::new();
     for selection in &data.selection {
         for &i in &selection.evaluated {
-            scores.insert(i, weights.probability(vector(i)?));
+            scores.insert(i, probability(i)?);
         }
     }
     let group = |rows: &[usize]| -> (Vec<f32>, Vec<bool>) {
@@ -1611,7 +1767,7 @@ fn fit_and_measure(
     // Thresholds, on the tuning splits only.
     let tune_scores: HashMap<usize, f32> = tune
         .iter()
-        .map(|&i| Ok((i, weights.probability(vector(i)?))))
+        .map(|&i| Ok((i, probability(i)?)))
         .collect::<Result<_>>()?;
     let tune_group = |rows: &[usize]| -> (Vec<f32>, Vec<bool>) {
         (
@@ -1741,7 +1897,9 @@ fn fit_and_measure(
     }
     Ok(Run {
         weights,
+        text: stored_text,
         l2,
+        sparse_l2: text.map(|_| sparse_l2),
         iterations: outcome.iterations,
         thresholds,
         tuning,
@@ -1804,10 +1962,26 @@ impl std::fmt::Display for TrainReport {
             MULTILINGUAL_E5_SMALL.requirement(),
             self.prefix.as_str()
         )?;
+        match self.text_buckets {
+            Some(buckets) => writeln!(
+                out,
+                "- Text features: hashed character n-grams (`{}`, {buckets} buckets: 2-5-grams \
+                 of the lowercased words, 3-5-grams of the de-spaced, de-leeted, \
+                 transliterated skeleton), their weights stored as signed bytes, added to the \
+                 embedding's logit",
+                ngrams::SCHEME
+            )?,
+            None => writeln!(out, "- Text features: none (the embedding only)")?,
+        }
         writeln!(
             out,
-            "- Head: {}, L2 {:e} (lowest log-loss on the tuning split), {} Adam steps, seed {}",
-            self.head, self.l2, self.iterations, self.seed
+            "- Head: {}, L2 {:e}{} (lowest log-loss on the tuning split), {} Adam steps, seed {}",
+            self.head,
+            self.l2,
+            self.sparse_l2
+                .map_or_else(String::new, |l2| format!(", n-gram L2 {l2:e}")),
+            self.iterations,
+            self.seed
         )?;
         writeln!(
             out,
