@@ -192,6 +192,25 @@ const EXPORTED: &[ExportedTable] = &[
         "created_by IN {users} OR seller_id IN {sellers}",
         &[],
     ),
+    table("webauthn_user_handles", "user_id IN {users}", &[]),
+    table("passkeys", "user_id IN {users}", &["credential"]),
+    table("webauthn_challenges", "user_id IN {users}", &["state"]),
+    table("password_resets", "user_id IN {users}", &["code_hash"]),
+    table(
+        "kids_mode_sessions",
+        "parent_user_id IN {users} OR child_id IN {children}",
+        &[],
+    ),
+    table(
+        "consent_card_checks",
+        "parent_user_id IN {users} OR child_id IN {children}",
+        &[],
+    ),
+    table(
+        "review_embeddings",
+        "author_user_id IN {users}",
+        &["vector"],
+    ),
 ];
 
 /// Returns the names of the exported tables (for the schema-coverage test).
