@@ -18,6 +18,7 @@ pub mod moderation_queue;
 pub mod notify;
 pub mod openapi;
 pub mod payments;
+pub mod recommendations;
 pub mod reviews;
 pub mod routes;
 pub mod seed;
@@ -90,6 +91,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
             .context("reading the payment settings")?,
     ))?;
     state.set_commerce(config.commerce.settings())?;
+    state.set_recs(config.recs.settings())?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
@@ -152,6 +154,10 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         state.0.clone(),
         stop_receiver.clone(),
     ));
+    let recs_refresh = tokio::spawn(recommendations::run_refresh_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
     let notifications = if config.notify.notify_worker {
         let limiter = match &config.redis_url {
             Some(url) => Some(
@@ -184,6 +190,7 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
     let _ = sync.await;
     let _ = payment_sweep.await;
     let _ = order_expiry.await;
+    let _ = recs_refresh.await;
     if let Some(notifications) = notifications {
         let _ = notifications.await;
     }

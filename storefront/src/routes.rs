@@ -15,6 +15,7 @@ pub mod payments;
 pub mod products;
 pub mod purchase_requests;
 pub mod push;
+pub mod recommendations;
 pub mod reviews;
 pub mod search;
 pub mod seller;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(search::router())
         .merge(suggest::router())
+        .merge(recommendations::router())
         .merge(auth::router())
         .merge(products::router())
         .merge(categories::router())

@@ -30,6 +30,8 @@ pub struct App {
     pub notify: crate::notify::NotifyState,
     /// Wakes the notification worker after an enqueue.
     pub notify_wakeup: Arc<Notify>,
+    /// Recommendation signals, refreshed from the store.
+    pub recs: crate::recommendations::RecsState,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -56,6 +58,7 @@ impl AppState {
             payments: crate::payments::Payments::default(),
             notify: crate::notify::NotifyState::default(),
             notify_wakeup: Arc::new(Notify::new()),
+            recs: crate::recommendations::RecsState::default(),
         }))
     }
 
@@ -93,6 +96,14 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.payments = payments;
+        Ok(())
+    }
+
+    /// Replaces the recommendation settings (before the state is shared).
+    pub fn set_recs(&mut self, settings: crate::recommendations::RecsSettings) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.recs = crate::recommendations::RecsState::new(settings);
         Ok(())
     }
 

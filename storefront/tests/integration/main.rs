@@ -24,6 +24,7 @@ mod orders;
 mod outbox;
 mod parental;
 mod payme;
+mod recommendations;
 mod reviews;
 mod safety;
 mod seller_profile;
