@@ -129,7 +129,13 @@ pub fn simulate_sessions(catalog: &Catalog, seed: u64, shoppers: usize) -> Vec<S
                 let weights: Vec<f64> = appeal
                     .iter()
                     .enumerate()
-                    .map(|(index, weight)| if bought.contains(&index) { 0.0 } else { *weight })
+                    .map(|(index, weight)| {
+                        if bought.contains(&index) {
+                            0.0
+                        } else {
+                            *weight
+                        }
+                    })
                     .collect();
                 draw_one(&mut rng, &weights)
             };
@@ -280,10 +286,18 @@ mod tests {
         let second = simulate_sessions(&catalog, 5, 40);
         assert_eq!(first, second);
         assert!(first.len() >= 30, "{} sessions", first.len());
-        let products: HashMap<u64, &Product> =
-            catalog.products.iter().map(|product| (product.id, product)).collect();
+        let products: HashMap<u64, &Product> = catalog
+            .products
+            .iter()
+            .map(|product| (product.id, product))
+            .collect();
         for session in &first {
-            assert!(session.events.windows(2).all(|pair| pair[0].at <= pair[1].at));
+            assert!(
+                session
+                    .events
+                    .windows(2)
+                    .all(|pair| pair[0].at <= pair[1].at)
+            );
             assert!(
                 session
                     .events

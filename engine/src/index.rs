@@ -2,8 +2,8 @@
 
 use crate::doc::{ProductDoc, ProductId};
 use crate::facts::FactsCache;
-use crate::schema::{Fields, register_tokenizers};
 use crate::recommend::{RecSignals, RecommendRequest, Recommendations};
+use crate::schema::{Fields, register_tokenizers};
 use crate::search::{SearchRequest, SearchResults, run_search};
 use crate::vector::{Embedding, VectorChange, VectorIndex, VectorParams, VectorStatus};
 use crate::{Error, Result};

@@ -61,13 +61,13 @@ pub use error::{Error, ErrorKind, Result};
 pub use fusion::{DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HitExplain, SearchMode};
 pub use index::{Change, Engine};
 pub use moderation::{Audience, ModerationStatus};
-pub use search::{
-    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
-    PriceRangeCount, SearchRequest, SearchResults, Sort,
-};
 pub use recommend::{
     Allowlist, CoCounts, History, MAX_RECOMMENDATIONS, Reason, RecSignals, RecommendKind,
     RecommendRequest, Recommendation, Recommendations, Restrictions, Trending,
+};
+pub use search::{
+    FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
+    PriceRangeCount, SearchRequest, SearchResults, Sort,
 };
 pub use understand::{QueryIntent, Recipient, understand};
 pub use vector::{VectorParams, VectorRepair, VectorStatus};

@@ -417,8 +417,7 @@ impl Screen {
             let alive = reader.alive_bitset();
             for (doc, doc_facts) in segment.docs.iter().enumerate() {
                 let doc = doc as DocId;
-                if alive.is_some_and(|alive| !alive.is_alive(doc))
-                    || !filter.admits(doc, doc_facts)
+                if alive.is_some_and(|alive| !alive.is_alive(doc)) || !filter.admits(doc, doc_facts)
                 {
                     continue;
                 }
@@ -541,11 +540,7 @@ impl Blend {
                 (product, total, strongest, popularity)
             })
             .collect();
-        ranked.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then(b.3.cmp(&a.3))
-                .then(a.0.cmp(&b.0))
-        });
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.3.cmp(&a.3)).then(a.0.cmp(&b.0)));
         ranked
             .into_iter()
             .take(limit)
@@ -724,9 +719,7 @@ fn fill_with_trending(
         .collect();
     let wanted = limit - picked.len();
     let order = |a: &(ProductId, f64, u64), b: &(ProductId, f64, u64)| {
-        b.1.total_cmp(&a.1)
-            .then(b.2.cmp(&a.2))
-            .then(a.0.cmp(&b.0))
+        b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0))
     };
     if ranked.len() > wanted {
         ranked.select_nth_unstable_by(wanted - 1, order);
@@ -849,7 +842,8 @@ fn category_neighbours(
             ))
         })
         .collect();
-    let order = |a: &(ProductId, f64), b: &(ProductId, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let order =
+        |a: &(ProductId, f64), b: &(ProductId, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     if scored.len() > CANDIDATES {
         scored.select_nth_unstable_by(CANDIDATES - 1, order);
         scored.truncate(CANDIDATES);
@@ -903,7 +897,10 @@ mod tests {
         assert_eq!(associated.len(), expected.len());
         for ((product, score), (want_product, want_score)) in associated.iter().zip(expected) {
             assert_eq!(product.0, want_product);
-            assert!((score - want_score).abs() < 1e-12, "{score} vs {want_score}");
+            assert!(
+                (score - want_score).abs() < 1e-12,
+                "{score} vs {want_score}"
+            );
         }
     }
 

@@ -113,16 +113,17 @@ pub async fn current_signals(app: &crate::App) -> DbResult<Arc<RecSignals>> {
 }
 
 /// Refreshes the signals every `refresh_secs` until `stop` turns true.
-pub async fn run_refresh_loop(
-    app: Arc<crate::App>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
+pub async fn run_refresh_loop(app: Arc<crate::App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let period = std::time::Duration::from_secs(app.recs.settings.refresh_secs.max(1));
     loop {
         let started = std::time::Instant::now();
         match refresh_signals(&app).await {
-            Ok(_) => tracing::debug!(elapsed = ?started.elapsed(), "refreshed the recommendation signals"),
-            Err(error) => tracing::error!(%error, "refreshing the recommendation signals failed: {error}"),
+            Ok(_) => {
+                tracing::debug!(elapsed = ?started.elapsed(), "refreshed the recommendation signals")
+            }
+            Err(error) => {
+                tracing::error!(%error, "refreshing the recommendation signals failed: {error}")
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(period) => {}
@@ -160,7 +161,11 @@ fn product(id: i64) -> ProductId {
 }
 
 /// Reads every signal source of the window ending at `now`.
-pub async fn load_signals(db: &Db, now: DateTime<Utc>, half_life_secs: i64) -> DbResult<RecSignals> {
+pub async fn load_signals(
+    db: &Db,
+    now: DateTime<Utc>,
+    half_life_secs: i64,
+) -> DbResult<RecSignals> {
     let since = now - Duration::days(SIGNAL_WINDOW_DAYS);
     let mut signals = RecSignals::new(half_life_secs, now.timestamp());
     let purchases: Vec<PurchaseRow> = dispatch!(db, |pool, _d| {

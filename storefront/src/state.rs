@@ -100,7 +100,10 @@ impl AppState {
     }
 
     /// Replaces the recommendation settings (before the state is shared).
-    pub fn set_recs(&mut self, settings: crate::recommendations::RecsSettings) -> anyhow::Result<()> {
+    pub fn set_recs(
+        &mut self,
+        settings: crate::recommendations::RecsSettings,
+    ) -> anyhow::Result<()> {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.recs = crate::recommendations::RecsState::new(settings);

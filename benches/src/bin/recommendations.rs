@@ -204,13 +204,17 @@ fn recommend_ids(
 
 /// Returns (model, baseline) on the groceries baskets.
 fn evaluate_groceries(file: &Path) -> Result<(Metrics, Metrics)> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let mut items: HashMap<String, u64> = HashMap::new();
     let mut baskets: Vec<Vec<ProductId>> = Vec::new();
     for line in text.lines() {
         let mut basket = Vec::new();
-        for name in line.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        for name in line
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
             let next = items.len() as u64 + 1;
             let id = ProductId(*items.entry(name.to_string()).or_insert(next));
             if !basket.contains(&id) {
@@ -338,7 +342,11 @@ fn evaluate_sessions(args: &Args) -> Result<(Pair, Pair)> {
         for event in events {
             let product = ProductId(event.product);
             match event.action {
-                SessionAction::View => signals.trending.add(product, event.at, engine::recommend::VIEW_WEIGHT),
+                SessionAction::View => {
+                    signals
+                        .trending
+                        .add(product, event.at, engine::recommend::VIEW_WEIGHT)
+                }
                 SessionAction::Purchase => {
                     signals
                         .trending

@@ -258,7 +258,12 @@ fn trending_follows_decayed_events_then_units_sold() {
         .unwrap();
     // Then the best sellers: 6, 5, 4, 3.
     assert_eq!(recommended(&found), vec![2, 1, 6, 5, 4, 3]);
-    assert!(found.items.iter().all(|item| item.reason == Reason::Trending));
+    assert!(
+        found
+            .items
+            .iter()
+            .all(|item| item.reason == Reason::Trending)
+    );
     // An audience that admits only some products gets only those.
     let engine = engine_with(vec![
         product(1).ages(0, 12).build(),
@@ -295,7 +300,10 @@ fn for_you_uses_the_history_excludes_purchases_and_starts_cold_with_trending() {
     let got = recommended(&found);
     assert!(!found.cold_start);
     assert!(got.contains(&3) && got.contains(&5), "{got:?}");
-    assert!(!got.contains(&4) && !got.contains(&2), "purchases repeated: {got:?}");
+    assert!(
+        !got.contains(&4) && !got.contains(&2),
+        "purchases repeated: {got:?}"
+    );
     let cold = engine
         .recommend(
             child(),
@@ -316,9 +324,18 @@ fn similar_uses_embeddings_when_present_and_categories_otherwise() {
         v
     };
     let engine = engine_with(vec![
-        product(1).category(&[1, 11]).embedding(vector(0, 0.0)).build(),
-        product(2).category(&[2, 21]).embedding(vector(0, 0.1)).build(),
-        product(3).category(&[1, 11]).embedding(vector(4, 0.0)).build(),
+        product(1)
+            .category(&[1, 11])
+            .embedding(vector(0, 0.0))
+            .build(),
+        product(2)
+            .category(&[2, 21])
+            .embedding(vector(0, 0.1))
+            .build(),
+        product(3)
+            .category(&[1, 11])
+            .embedding(vector(4, 0.0))
+            .build(),
         product(4).category(&[1, 11]).build(),
         product(5).category(&[1, 12]).build(),
         product(6).category(&[3, 31]).build(),
@@ -344,7 +361,10 @@ fn similar_uses_embeddings_when_present_and_categories_otherwise() {
         )
         .unwrap();
     let got = recommended(&found);
-    assert_eq!(got[..2].iter().copied().collect::<BTreeSet<_>>(), BTreeSet::from([1, 3]));
+    assert_eq!(
+        got[..2].iter().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from([1, 3])
+    );
     assert_eq!(got[2], 5);
     assert!(!got.contains(&6) && !got.contains(&2), "{got:?}");
     // Co-views blend in.
@@ -400,7 +420,10 @@ fn similar_about_an_invisible_product_is_not_found_and_bad_limits_are_invalid() 
 
 /// A vector with positive components only: every pair is somewhat similar.
 fn positive_vector(seed: u64) -> Vec<f32> {
-    random_vector(seed, 8).iter().map(|v| v.abs() + 0.1).collect()
+    random_vector(seed, 8)
+        .iter()
+        .map(|v| v.abs() + 0.1)
+        .collect()
 }
 
 #[test]
@@ -428,7 +451,13 @@ fn a_product_removed_from_the_index_leaves_every_recommendation() {
             RecommendKind::ForYou(history.clone()),
         ]
         .into_iter()
-        .map(|kind| recommended(&engine.recommend(child(), &request(kind, 10), &signals).unwrap()))
+        .map(|kind| {
+            recommended(
+                &engine
+                    .recommend(child(), &request(kind, 10), &signals)
+                    .unwrap(),
+            )
+        })
         .collect()
     };
     for list in all_kinds(&engine) {
@@ -437,9 +466,14 @@ fn a_product_removed_from_the_index_leaves_every_recommendation() {
     // Re-flagged: an upsert that is no longer approved removes it (the outbox's path).
     let mut flagged = product(2).embedding(positive_vector(2)).build();
     flagged.status = ModerationStatus::Pending;
-    engine.apply(vec![Change::Upsert(Box::new(flagged))], 2).unwrap();
+    engine
+        .apply(vec![Change::Upsert(Box::new(flagged))], 2)
+        .unwrap();
     for list in all_kinds(&engine) {
-        assert!(!list.contains(&2), "re-flagged product recommended: {list:?}");
+        assert!(
+            !list.contains(&2),
+            "re-flagged product recommended: {list:?}"
+        );
         assert!(!list.is_empty());
     }
     // Deleted likewise.

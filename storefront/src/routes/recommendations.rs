@@ -216,8 +216,7 @@ async fn respond(
         user,
         audience: params.audience()?,
     };
-    let found =
-        recommendations::recommend(state, asker, kind, params.limit, params.lang).await?;
+    let found = recommendations::recommend(state, asker, kind, params.limit, params.lang).await?;
     Ok(Json(shape(state, name, &params, found)))
 }
 
@@ -328,13 +327,7 @@ pub async fn recommend_for_you(
     let params = RecommendParams::parse(raw.as_deref())?;
     // The caller's own history only: there is no id to ask about anyone else's.
     let history = recommendations::history_of(&state.0.db, user.id).await?;
-    respond(
-        &state,
-        Some(&user),
-        params,
-        RecommendKind::ForYou(history),
-    )
-    .await
+    respond(&state, Some(&user), params, RecommendKind::ForYou(history)).await
 }
 
 #[cfg(test)]

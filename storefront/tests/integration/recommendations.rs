@@ -189,7 +189,9 @@ backend_tests!(
         view(&app, &dave, *w).await;
         let counted = scalar(
             &app.test.db,
-            &format!("SELECT CAST(SUM(views) AS BIGINT) FROM product_view_days WHERE product_id = {x}"),
+            &format!(
+                "SELECT CAST(SUM(views) AS BIGINT) FROM product_view_days WHERE product_id = {x}"
+            ),
         )
         .await;
         assert_eq!(counted, 3);
@@ -212,7 +214,11 @@ backend_tests!(
         let similar = similar.expect(200);
         assert_eq!(similar["kind"], "similar");
         assert_eq!(similar["cold_start"], false);
-        assert_eq!(reason_of(similar, *y).as_deref(), Some("co_viewed"), "{similar}");
+        assert_eq!(
+            reason_of(similar, *y).as_deref(),
+            Some("co_viewed"),
+            "{similar}"
+        );
         assert!(!ids(similar).contains(x));
 
         let mine = get(
@@ -276,7 +282,9 @@ backend_tests!(
         let before = get(&app, &trending, Some(&family.child)).await;
         let before = before.expect(200).clone();
         let first = &before["products"][0];
-        let blocked_root = catalog.taxonomy.path(first["category"]["id"].as_u64().unwrap())[0];
+        let blocked_root = catalog
+            .taxonomy
+            .path(first["category"]["id"].as_u64().unwrap())[0];
         set(json!({ "blocked_category_ids": [blocked_root] }))
             .send(&app)
             .await
@@ -288,7 +296,10 @@ backend_tests!(
             let path = catalog
                 .taxonomy
                 .path(product["category"]["id"].as_u64().unwrap());
-            assert!(!path.contains(&blocked_root), "blocked category shown: {product}");
+            assert!(
+                !path.contains(&blocked_root),
+                "blocked category shown: {product}"
+            );
         }
         // The parent sees everything still.
         let parents = get(&app, &trending, Some(&family.parent)).await;
@@ -346,52 +357,116 @@ backend_tests!(
     }
 );
 
-backend_tests!(bad_recommendation_input_gets_a_4xx, |test: TestDb| async move {
-    let app = recs_app(test).await;
-    let products = visible_products(&app, 1).await;
-    let visible = products[0].0;
-    let (_, parent) = user_with_role(&app, Role::Parent).await;
-    // A product for babies only is not found for a teenager, like the product page.
-    let baby_only = scalar(
-        &app.test.db,
-        "SELECT id FROM products WHERE status = 'approved' AND age_max_months < 100 \
+backend_tests!(
+    bad_recommendation_input_gets_a_4xx,
+    |test: TestDb| async move {
+        let app = recs_app(test).await;
+        let products = visible_products(&app, 1).await;
+        let visible = products[0].0;
+        let (_, parent) = user_with_role(&app, Role::Parent).await;
+        // A product for babies only is not found for a teenager, like the product page.
+        let baby_only = scalar(
+            &app.test.db,
+            "SELECT id FROM products WHERE status = 'approved' AND age_max_months < 100 \
          ORDER BY id LIMIT 1",
-    )
-    .await;
-    let pending = scalar(
-        &app.test.db,
-        "SELECT id FROM products WHERE status <> 'approved' ORDER BY id LIMIT 1",
-    )
-    .await;
-    let base = "/api/v1/recommendations";
-    for (uri, status, code) in [
-        (format!("{base}/trending"), 400, "missing_age"),
-        (format!("{base}/trending?age_months="), 400, "missing_age"),
-        (format!("{base}/trending?age_months=217"), 400, "invalid_age"),
-        (format!("{base}/trending?age_months=-3"), 400, "invalid_age"),
-        (format!("{base}/trending?age_months=60&limit=0"), 400, "invalid_limit"),
-        (format!("{base}/trending?age_months=60&limit=51"), 400, "invalid_limit"),
-        (format!("{base}/trending?age_months=60&limit=99999999999999999999"), 400, "invalid_limit"),
-        (format!("{base}/trending?age_months=60&lang=xx"), 400, "invalid_lang"),
-        (format!("{base}/trending?age_months=%FF"), 400, "invalid_utf8"),
-        (format!("{base}/similar/abc?age_months=60"), 400, "invalid_product_id"),
-        (format!("{base}/similar/0?age_months=60"), 400, "invalid_product_id"),
-        (format!("{base}/similar/-5?age_months=60"), 400, "invalid_product_id"),
-        (format!("{base}/bought-together/99999999999999999999?age_months=60"), 400, "invalid_product_id"),
-        (format!("{base}/similar/{visible}"), 400, "missing_age"),
-        (format!("{base}/similar/999999?age_months=60"), 404, "product_not_found"),
-        (format!("{base}/similar/{pending}?age_months=60"), 404, "product_not_found"),
-        (format!("{base}/similar/{baby_only}?age_months=200"), 404, "product_not_found"),
-        (format!("{base}/for-you?age_months=60&limit=100"), 400, "invalid_limit"),
-    ] {
-        get(&app, &uri, Some(&parent))
-            .await
-            .expect_error(status, code);
+        )
+        .await;
+        let pending = scalar(
+            &app.test.db,
+            "SELECT id FROM products WHERE status <> 'approved' ORDER BY id LIMIT 1",
+        )
+        .await;
+        let base = "/api/v1/recommendations";
+        for (uri, status, code) in [
+            (format!("{base}/trending"), 400, "missing_age"),
+            (format!("{base}/trending?age_months="), 400, "missing_age"),
+            (
+                format!("{base}/trending?age_months=217"),
+                400,
+                "invalid_age",
+            ),
+            (format!("{base}/trending?age_months=-3"), 400, "invalid_age"),
+            (
+                format!("{base}/trending?age_months=60&limit=0"),
+                400,
+                "invalid_limit",
+            ),
+            (
+                format!("{base}/trending?age_months=60&limit=51"),
+                400,
+                "invalid_limit",
+            ),
+            (
+                format!("{base}/trending?age_months=60&limit=99999999999999999999"),
+                400,
+                "invalid_limit",
+            ),
+            (
+                format!("{base}/trending?age_months=60&lang=xx"),
+                400,
+                "invalid_lang",
+            ),
+            (
+                format!("{base}/trending?age_months=%FF"),
+                400,
+                "invalid_utf8",
+            ),
+            (
+                format!("{base}/similar/abc?age_months=60"),
+                400,
+                "invalid_product_id",
+            ),
+            (
+                format!("{base}/similar/0?age_months=60"),
+                400,
+                "invalid_product_id",
+            ),
+            (
+                format!("{base}/similar/-5?age_months=60"),
+                400,
+                "invalid_product_id",
+            ),
+            (
+                format!("{base}/bought-together/99999999999999999999?age_months=60"),
+                400,
+                "invalid_product_id",
+            ),
+            (format!("{base}/similar/{visible}"), 400, "missing_age"),
+            (
+                format!("{base}/similar/999999?age_months=60"),
+                404,
+                "product_not_found",
+            ),
+            (
+                format!("{base}/similar/{pending}?age_months=60"),
+                404,
+                "product_not_found",
+            ),
+            (
+                format!("{base}/similar/{baby_only}?age_months=200"),
+                404,
+                "product_not_found",
+            ),
+            (
+                format!("{base}/for-you?age_months=60&limit=100"),
+                400,
+                "invalid_limit",
+            ),
+        ] {
+            get(&app, &uri, Some(&parent))
+                .await
+                .expect_error(status, code);
+        }
+        // An unknown product has nothing bought with it: trending fills the list.
+        let reply = get(
+            &app,
+            &format!("{base}/bought-together/999999?age_months=60"),
+            None,
+        )
+        .await;
+        assert_eq!(reply.expect(200)["cold_start"], true);
     }
-    // An unknown product has nothing bought with it: trending fills the list.
-    let reply = get(&app, &format!("{base}/bought-together/999999?age_months=60"), None).await;
-    assert_eq!(reply.expect(200)["cold_start"], true);
-});
+);
 
 backend_tests!(
     a_rejected_or_reflagged_product_leaves_every_recommendation,

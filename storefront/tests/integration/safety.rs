@@ -107,9 +107,17 @@ async fn planted_unsafe_listings_are_never_recommended() {
         .await
         .unwrap();
     let history = History {
-        viewed: unsafe_ids.iter().take(20).map(|id| ProductId(*id)).collect(),
+        viewed: unsafe_ids
+            .iter()
+            .take(20)
+            .map(|id| ProductId(*id))
+            .collect(),
         wishlist: safe_ids.iter().map(|id| ProductId(*id)).collect(),
-        purchased: unsafe_ids.iter().skip(20).map(|id| ProductId(*id)).collect(),
+        purchased: unsafe_ids
+            .iter()
+            .skip(20)
+            .map(|id| ProductId(*id))
+            .collect(),
     };
     for age in [0, 12, 36, 72, 120, 168, MAX_AGE_MONTHS] {
         let mut lists: Vec<(String, Vec<u64>)> = Vec::new();
