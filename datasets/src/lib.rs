@@ -4,7 +4,9 @@
 //! the same catalogue. [`ProductGenerator`] streams the same products one at a time, for
 //! catalogues too large to hold. [`sample`] returns the committed 2,000-product sample that
 //! `serve` seeds a fresh database with. [`taxonomy`] gives the fixed category tree (in four
-//! language forms), brands and sellers; [`render_art_svg`] draws the product pictures.
+//! language forms), brands and sellers; [`render_art_svg`] draws the product pictures;
+//! [`simulate_sessions`] simulates shoppers' views and purchases with latent preferences (for
+//! the offline evaluation of recommendations).
 //!
 //! A labelled set of unsafe listings is planted among the products
 //! ([`Product::unsafe_label`]): ground truth for moderation, never read by the screening
@@ -23,6 +25,7 @@ mod model;
 pub mod queries;
 mod sample;
 mod sellers;
+pub mod sessions;
 mod taxonomy;
 mod unsafe_listings;
 mod uzbek_script;
@@ -37,6 +40,7 @@ pub use model::{
     Brand, Catalog, Category, Image, Localized, Product, Seller, Taxonomy, UnsafeKind, Variant,
 };
 pub use sample::{SAMPLE_JSON, SAMPLE_PRODUCTS, SAMPLE_SEED, sample};
+pub use sessions::{SessionAction, SessionEvent, ShopperSession, simulate_sessions};
 pub use taxonomy::taxonomy;
 
 /// Errors raised while reading or writing a catalogue.

@@ -18,6 +18,10 @@ pub enum Error {
     /// Semantic or hybrid search was asked of an index where no product has an embedding.
     #[error("semantic search is unavailable: {0}")]
     SemanticUnavailable(String),
+    /// A recommendation was asked about a product the audience cannot see (not indexed, not
+    /// approved, outside the audience's age or restrictions).
+    #[error("product {0} does not exist")]
+    ProductNotVisible(u64),
     /// The vector index failed (writing or reading its snapshot).
     #[error("vector index error: {0}")]
     VectorIndex(String),
@@ -31,6 +35,8 @@ pub enum ErrorKind {
     /// Semantic retrieval is not possible on this index (no product has an embedding): the
     /// caller may fall back to lexical search.
     SemanticUnavailable,
+    /// The product asked about is not visible to the audience.
+    NotFound,
     /// An internal failure.
     Internal,
 }
@@ -41,6 +47,7 @@ impl Error {
         match self {
             Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Self::SemanticUnavailable(_) => ErrorKind::SemanticUnavailable,
+            Self::ProductNotVisible(_) => ErrorKind::NotFound,
             Self::Index(_) | Self::Directory(_) | Self::Corrupt(_) | Self::VectorIndex(_) => {
                 ErrorKind::Internal
             }

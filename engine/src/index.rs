@@ -2,6 +2,7 @@
 
 use crate::doc::{ProductDoc, ProductId};
 use crate::facts::FactsCache;
+use crate::recommend::{RecSignals, RecommendRequest, Recommendations};
 use crate::schema::{Fields, register_tokenizers};
 use crate::search::{SearchRequest, SearchResults, run_search};
 use crate::vector::{Embedding, VectorChange, VectorIndex, VectorParams, VectorStatus};
@@ -308,6 +309,27 @@ impl Engine {
             audience,
             request,
         )
+    }
+
+    /// Recommends products on behalf of `audience` from `signals` (see [`crate::recommend`]).
+    ///
+    /// Every recommended product is approved, currently indexed, admitted by the audience's
+    /// age and by the request's restrictions. A similar-items request about a product the
+    /// audience cannot see fails with [`crate::ErrorKind::NotFound`].
+    pub fn recommend(
+        &self,
+        audience: Audience,
+        request: &RecommendRequest,
+        signals: &RecSignals,
+    ) -> Result<Recommendations> {
+        let searcher = self.reader.searcher();
+        let context = crate::recommend::Context {
+            searcher: &searcher,
+            fields: &self.fields,
+            facts: &self.facts,
+            vectors: &self.vectors,
+        };
+        crate::recommend::run_recommend(&context, audience, request, signals)
     }
 
     /// Returns what the vector index holds, and the last repair made on open.

@@ -11,7 +11,9 @@
 //!
 //! Key types: [`Engine`] (open, [`Engine::apply`] changes, [`Engine::rebuild`],
 //! [`Engine::search`], [`Engine::vector_status`]), [`ProductDoc`] (what is indexed),
-//! [`SearchRequest`] and [`SearchResults`]; [`vector`] exposes the graph itself for benches.
+//! [`SearchRequest`] and [`SearchResults`]; [`vector`] exposes the graph itself for benches;
+//! [`Engine::recommend`] answers a [`RecommendRequest`] from caller-supplied [`RecSignals`]
+//! (see [`recommend`]), under the same audience gate as search.
 //!
 //! How a lexical search runs:
 //!
@@ -46,6 +48,7 @@ mod highlight;
 mod hybrid;
 mod index;
 mod query;
+pub mod recommend;
 mod schema;
 mod search;
 pub mod suggest;
@@ -58,6 +61,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use fusion::{DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HitExplain, SearchMode};
 pub use index::{Change, Engine};
 pub use moderation::{Audience, ModerationStatus};
+pub use recommend::{
+    Allowlist, CoCounts, History, MAX_RECOMMENDATIONS, Reason, RecSignals, RecommendKind,
+    RecommendRequest, Recommendation, Recommendations, Restrictions, Trending,
+};
 pub use search::{
     FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
     PriceRangeCount, SearchRequest, SearchResults, Sort,

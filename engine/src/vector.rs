@@ -424,6 +424,12 @@ impl VectorState {
         self.slots.len() - self.by_product.len()
     }
 
+    /// Returns the live vector of a product (normalised), if it has one.
+    pub(crate) fn vector_of(&self, product: ProductId) -> Option<&[f32]> {
+        let slot = *self.by_product.get(&product)?;
+        Some(self.vector(slot)).filter(|vector| !vector.is_empty())
+    }
+
     fn vector(&self, slot: u32) -> &[f32] {
         let start = slot as usize * self.dimension;
         self.arena.get(start..start + self.dimension).unwrap_or(&[])

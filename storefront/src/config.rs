@@ -168,6 +168,43 @@ pub enum NotifyQueue {
     Sql,
     /// Redis (needs `BOLAJON_REDIS_URL`).
     Redis,
+    /// Recommendations: how often the signals are rebuilt and how fast trends fade.
+    #[command(flatten)]
+    pub recs: RecsConfig,
+}
+
+/// Recommendation settings.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RecsConfig {
+    /// Seconds between two rebuilds of the recommendation signals (orders, views) while
+    /// serving.
+    #[arg(
+        long,
+        env = "BOLAJON_RECS_REFRESH_SECS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=86_400),
+        global = true
+    )]
+    pub recs_refresh_secs: u64,
+    /// Half-life of trending scores, in hours.
+    #[arg(
+        long,
+        env = "BOLAJON_RECS_HALF_LIFE_HOURS",
+        default_value_t = 168,
+        value_parser = clap::value_parser!(u32).range(1..=8_760),
+        global = true
+    )]
+    pub recs_half_life_hours: u32,
+}
+
+impl RecsConfig {
+    /// Returns the validated settings.
+    pub fn settings(&self) -> crate::recommendations::RecsSettings {
+        crate::recommendations::RecsSettings {
+            refresh_secs: self.recs_refresh_secs,
+            half_life_secs: i64::from(self.recs_half_life_hours) * 3_600,
+        }
+    }
 }
 
 /// Notifications. Each channel is on when its settings are given; secrets only from the

@@ -178,6 +178,7 @@ impl From<engine::Error> for ApiError {
             engine::ErrorKind::SemanticUnavailable => {
                 Self::bad_request("semantic_unavailable", error.to_string())
             }
+            engine::ErrorKind::NotFound => Self::not_found("product_not_found", error.to_string()),
             engine::ErrorKind::Internal => Self::internal(error),
         }
     }

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod payments;
 pub mod privacy;
 pub mod query_safety;
+pub mod recommendations;
 pub mod reviews;
 pub mod routes;
 pub mod seed;
@@ -104,6 +105,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
     auth::bootstrap::ensure_admin_from_config(&state, &config.auth)
         .await
         .context("creating the first admin")?;
+    state.set_recs(config.recs.settings())?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;
@@ -166,6 +168,10 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
         state.0.clone(),
         stop_receiver.clone(),
     ));
+    let recs_refresh = tokio::spawn(recommendations::run_refresh_loop(
+        state.0.clone(),
+        stop_receiver.clone(),
+    ));
     let notifications = if config.notify.notify_worker {
         let limiter = match &config.redis_url {
             Some(url) => Some(
@@ -212,6 +218,7 @@ pub async fn serve(config: &config::Config, state: AppState) -> anyhow::Result<(
     let _ = sync.await;
     let _ = payment_sweep.await;
     let _ = order_expiry.await;
+    let _ = recs_refresh.await;
     if let Some(notifications) = notifications {
         let _ = notifications.await;
     }

@@ -10,6 +10,10 @@ use utoipa::OpenApi;
     paths(
         crate::routes::search::search,
         crate::routes::suggest::suggest,
+        crate::routes::recommendations::recommend_similar,
+        crate::routes::recommendations::recommend_bought_together,
+        crate::routes::recommendations::recommend_trending,
+        crate::routes::recommendations::recommend_for_you,
         crate::routes::products::product,
         crate::routes::categories::categories,
         crate::routes::health::health,
@@ -125,6 +129,7 @@ use utoipa::OpenApi;
     tags(
         (name = "search", description = "Search under the audience's age"),
         (name = "catalog", description = "Products and categories"),
+        (name = "recommendations", description = "Similar, bought together, trending and for-you products under the audience's age"),
         (name = "ops", description = "Operations"),
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "family", description = "Child profiles, parental consent and the parent PIN"),

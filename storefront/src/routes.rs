@@ -20,6 +20,7 @@ pub mod payments;
 pub mod products;
 pub mod purchase_requests;
 pub mod push;
+pub mod recommendations;
 pub mod reviews;
 pub mod search;
 pub mod seller;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(search::router())
         .merge(suggest::router())
+        .merge(recommendations::router())
         .merge(auth::router())
         .merge(passkeys::router())
         .merge(password_reset::router())

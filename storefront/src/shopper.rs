@@ -28,7 +28,8 @@ pub enum Viewer {
 }
 
 impl Viewer {
-    fn key(&self) -> String {
+    /// Returns the stored viewer key (`u:<id>` or `d:<hash>`).
+    pub fn key(&self) -> String {
         match self {
             Viewer::User(user) => format!("u:{}", user.0),
             Viewer::Device(hash) => format!("d:{hash}"),

@@ -32,6 +32,8 @@ pub struct App {
     pub notify_wakeup: Arc<Notify>,
     /// Screening thresholds (listings, reviews, young audiences' queries).
     pub screening: crate::listings::ScreeningSettings,
+    /// Recommendation signals, refreshed from the store.
+    pub recs: crate::recommendations::RecsState,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -59,6 +61,7 @@ impl AppState {
             notify: crate::notify::NotifyState::default(),
             notify_wakeup: Arc::new(Notify::new()),
             screening: crate::listings::ScreeningSettings::default(),
+            recs: crate::recommendations::RecsState::default(),
         }))
     }
 
@@ -108,6 +111,14 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.screening = settings;
+    /// Replaces the recommendation settings (before the state is shared).
+    pub fn set_recs(
+        &mut self,
+        settings: crate::recommendations::RecsSettings,
+    ) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.recs = crate::recommendations::RecsState::new(settings);
         Ok(())
     }
 

@@ -11,6 +11,7 @@ mod highlight;
 mod lifecycle;
 mod matching;
 mod ranking;
+mod recommend;
 mod robustness;
 mod scale;
 mod semantic;

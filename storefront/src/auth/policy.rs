@@ -89,6 +89,11 @@ pub const ROUTES: &[RoutePolicy] = &[
     public("GET", "/api/openapi.json"),
     public("GET", "/api/v1/search"),
     public("GET", "/api/v1/suggest"),
+    // Recommendations: public under the audience's age; for-you reads the caller's own history.
+    public("GET", "/api/v1/recommendations/similar/{id}"),
+    public("GET", "/api/v1/recommendations/bought-together/{id}"),
+    public("GET", "/api/v1/recommendations/trending"),
+    roles("GET", "/api/v1/recommendations/for-you", SIGNED_IN),
     public("GET", "/api/v1/products/{id}"),
     public("GET", "/api/v1/categories"),
     public("GET", "/"),

@@ -372,7 +372,11 @@ pub async fn record_recently_viewed(
 ) -> Result<StatusCode, ApiError> {
     let id = product_id(&raw)?;
     let viewer = viewer(&user, &headers)?;
-    if shopper::record_view(&state.0.db, &viewer, id, state.0.auth.now()).await? {
+    let now = state.0.auth.now();
+    let previous = crate::recommendations::last_view(&state.0.db, &viewer, id).await?;
+    if shopper::record_view(&state.0.db, &viewer, id, now).await? {
+        // Trending counts the view (once per viewer and product per hour).
+        crate::recommendations::count_view(&state.0.db, id, previous, now).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(unknown_product(id))

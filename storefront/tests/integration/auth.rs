@@ -1097,6 +1097,10 @@ GET /health: guest child parent seller moderator admin
 GET /api/openapi.json: guest child parent seller moderator admin
 GET /api/v1/search: guest child parent seller moderator admin
 GET /api/v1/suggest: guest child parent seller moderator admin
+GET /api/v1/recommendations/similar/{id}: guest child parent seller moderator admin
+GET /api/v1/recommendations/bought-together/{id}: guest child parent seller moderator admin
+GET /api/v1/recommendations/trending: guest child parent seller moderator admin
+GET /api/v1/recommendations/for-you: child parent seller moderator admin
 GET /api/v1/products/{id}: guest child parent seller moderator admin
 GET /api/v1/categories: guest child parent seller moderator admin
 GET /: guest child parent seller moderator admin

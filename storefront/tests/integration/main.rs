@@ -33,6 +33,7 @@ mod payme;
 mod privacy;
 mod query_safety;
 mod review_screening;
+mod recommendations;
 mod reviews;
 mod safety;
 mod seller_profile;
