@@ -71,6 +71,9 @@ pub struct Config {
     /// Moderation: screening thresholds.
     #[command(flatten)]
     pub moderation: ModerationConfig,
+    /// Recommendations: how often the signals are rebuilt and how fast trends fade.
+    #[command(flatten)]
+    pub recs: RecsConfig,
 }
 
 /// Screening thresholds of listings, reviews and young audiences' queries (issue 5). Each is a
@@ -168,9 +171,6 @@ pub enum NotifyQueue {
     Sql,
     /// Redis (needs `BOLAJON_REDIS_URL`).
     Redis,
-    /// Recommendations: how often the signals are rebuilt and how fast trends fade.
-    #[command(flatten)]
-    pub recs: RecsConfig,
 }
 
 /// Recommendation settings.

@@ -111,6 +111,9 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.screening = settings;
+        Ok(())
+    }
+
     /// Replaces the recommendation settings (before the state is shared).
     pub fn set_recs(
         &mut self,
