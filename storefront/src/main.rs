@@ -93,6 +93,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 storefront::commerce::bench::run_checkout_bench(&args).await
             }
             BenchCommand::Notify(args) => storefront::notify::bench::run_notify_bench(&args).await,
+            BenchCommand::Pages(args) => storefront::web::bench::run_pages_bench(&args).await,
         },
         Command::Notify { which } => match which {
             NotifyCommand::VapidKeygen => {

@@ -1,6 +1,7 @@
 //! The HTTP surface. Each module mirrors a part of the URL tree and exposes `router()`; they
 //! are merged here, in one place.
 
+pub mod admin_banners;
 pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
@@ -10,7 +11,6 @@ pub mod health;
 pub mod media;
 pub mod moderation;
 pub mod orders;
-pub mod pages;
 pub mod payments;
 pub mod products;
 pub mod purchase_requests;
@@ -43,7 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(products::router())
         .merge(categories::router())
         .merge(health::router())
-        .merge(pages::router())
+        .merge(crate::web::router(state.clone()))
         .merge(media::router())
         .merge(cart::router())
         .merge(orders::router())
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(payments::router())
         .merge(shopper::router())
         .merge(admin_notifications::router())
+        .merge(admin_banners::router())
         .merge(push::router())
         .merge(sms_callbacks::router())
         .merge(seller::router())

@@ -30,6 +30,8 @@ pub struct App {
     pub notify: crate::notify::NotifyState,
     /// Wakes the notification worker after an enqueue.
     pub notify_wakeup: Arc<Notify>,
+    /// The web UI's settings (HSTS).
+    pub web: crate::web::WebSettings,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -56,6 +58,7 @@ impl AppState {
             payments: crate::payments::Payments::default(),
             notify: crate::notify::NotifyState::default(),
             notify_wakeup: Arc::new(Notify::new()),
+            web: crate::web::WebSettings::default(),
         }))
     }
 
@@ -93,6 +96,15 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.payments = payments;
+        Ok(())
+    }
+
+    /// Replaces the web UI's settings (the configured ones, or a test's). Only before the
+    /// state is shared.
+    pub fn set_web(&mut self, settings: crate::web::WebSettings) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.web = settings;
         Ok(())
     }
 

@@ -32,3 +32,4 @@ mod shopper;
 mod store;
 mod suggest;
 mod support;
+mod web;
