@@ -281,7 +281,11 @@ mod tests {
 
     #[test]
     fn links_must_be_local_paths() {
-        assert!(input("Sale", Some("/search?category=toys")).validate().is_ok());
+        assert!(
+            input("Sale", Some("/search?category=toys"))
+                .validate()
+                .is_ok()
+        );
         for bad in [
             "//evil.example/x",
             "https://evil.example",

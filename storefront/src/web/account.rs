@@ -28,7 +28,7 @@ fn next_path(next: Option<&str>) -> String {
 
 fn signin_form(web: &Web, next: &str, status: StatusCode, error: Option<&str>) -> Response {
     let body = html! {
-        h1 { (web.t(T::SignIn)) }
+        h1 { (web.t(T::Account)) }
         @if let Some(error) = error { p.error role="alert" { (error) } }
         @if next == "/checkout" { p.hint { (web.t(T::SignInToCheckout)) } }
         div.two-columns {
@@ -156,7 +156,15 @@ pub async fn register_submit(State(state): State<AppState>, form: WebForm) -> Re
     let email = form.get("email").unwrap_or_default().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
     let result = async {
-        session::register(&state, &web.meta, Some(&email), None, &password, Role::Parent).await?;
+        session::register(
+            &state,
+            &web.meta,
+            Some(&email),
+            None,
+            &password,
+            Role::Parent,
+        )
+        .await?;
         sign_in(&state, web, &email, &password, &next).await
     }
     .await;
@@ -227,6 +235,7 @@ pub async fn orders_page(
         @if list.is_empty() {
             p { (web.t(T::NoOrders)) }
         } @else {
+            div.table-wrap tabindex="0" role="region" aria-label=(web.t(T::Orders)) {
             table.orders {
                 caption.visually-hidden { (web.t(T::Orders)) }
                 thead { tr {
@@ -256,6 +265,7 @@ pub async fn orders_page(
                         }
                     }
                 }
+            }
             }
         }
     };

@@ -64,7 +64,10 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
     match asset {
         Some(asset) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(asset.content_type),
+                ),
                 (
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),

@@ -122,10 +122,7 @@ pub async fn run_pages_bench(args: &PagesBenchArgs) -> anyhow::Result<()> {
         .map(|query| {
             format!(
                 "/search?q={}&age_months={}",
-                percent_encoding::utf8_percent_encode(
-                    &query.q,
-                    percent_encoding::NON_ALPHANUMERIC
-                ),
+                percent_encoding::utf8_percent_encode(&query.q, percent_encoding::NON_ALPHANUMERIC),
                 query.age_months
             )
         })
@@ -136,7 +133,11 @@ pub async fn run_pages_bench(args: &PagesBenchArgs) -> anyhow::Result<()> {
         .collect();
     let css = super::assets::STYLESHEET.body.len();
     let js = super::assets::SCRIPT.body.len();
-    for (label, uris) in [("home", &home), ("search", &searches), ("product", &products)] {
+    for (label, uris) in [
+        ("home", &home),
+        ("search", &searches),
+        ("product", &products),
+    ] {
         let (report, html) = measure(&state, uris, args.requests).await?;
         println!(
             "{}  html={html}B page weight (html+css+js)={}B",

@@ -29,9 +29,8 @@ fn owner_or_issue(web: &mut Web) -> Result<CartOwner, ApiError> {
         return Ok(owner);
     }
     let token = new_refresh_token().map_err(ApiError::internal)?;
-    let cookie = format!(
-        "{CART_COOKIE}={token}; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax"
-    );
+    let cookie =
+        format!("{CART_COOKIE}={token}; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax");
     let value = HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
     web.set_cookie(value);
     let owner = CartOwner::Guest(sha256_hex(&token));
@@ -106,13 +105,16 @@ async fn change(state: &AppState, mut form: WebForm, change: Option<LineChange>)
         let change = match change {
             Some(change) => change,
             None => {
-                let quantity = form
-                    .get("quantity")
-                    .unwrap_or("1")
-                    .parse::<i64>()
-                    .map_err(|_| {
-                        ApiError::bad_request("invalid_quantity", "the quantity is a whole number from 1 to 99")
-                    })?;
+                let quantity =
+                    form.get("quantity")
+                        .unwrap_or("1")
+                        .parse::<i64>()
+                        .map_err(|_| {
+                            ApiError::bad_request(
+                                "invalid_quantity",
+                                "the quantity is a whole number from 1 to 99",
+                            )
+                        })?;
                 LineChange::Add(quantity)
             }
         };
@@ -123,12 +125,10 @@ async fn change(state: &AppState, mut form: WebForm, change: Option<LineChange>)
     .await;
     match result {
         Ok(()) => form.web.redirect("/cart"),
-        Err(error) if error.status.is_client_error() => {
-            match load_cart(state, &form.web).await {
-                Ok(view) => render(&form.web, &view, error.status, Some(&error.message)),
-                Err(error) => form.web.error_page(&error),
-            }
-        }
+        Err(error) if error.status.is_client_error() => match load_cart(state, &form.web).await {
+            Ok(view) => render(&form.web, &view, error.status, Some(&error.message)),
+            Err(error) => form.web.error_page(&error),
+        },
         Err(error) => form.web.error_page(&error),
     }
 }
@@ -146,7 +146,10 @@ pub async fn cart_update(State(state): State<AppState>, form: WebForm) -> Respon
     match quantity {
         Some(quantity) => change(&state, form, Some(LineChange::Set(quantity))).await,
         None => {
-            let error = ApiError::bad_request("invalid_quantity", "the quantity is a whole number from 1 to 99");
+            let error = ApiError::bad_request(
+                "invalid_quantity",
+                "the quantity is a whole number from 1 to 99",
+            );
             form.web.error_page(&error)
         }
     }

@@ -116,7 +116,11 @@ pub async fn checkout_submit(State(state): State<AppState>, form: WebForm) -> Re
         Err(error) => return web.error_page(&error),
     };
     let placed = async {
-        let optional = |name: &str| form.get(name).filter(|value| !value.is_empty()).map(str::to_owned);
+        let optional = |name: &str| {
+            form.get(name)
+                .filter(|value| !value.is_empty())
+                .map(str::to_owned)
+        };
         let input = CheckoutInput {
             lines: None,
             delivery: DeliveryInput::Courier {
@@ -161,10 +165,9 @@ pub async fn checkout_submit(State(state): State<AppState>, form: WebForm) -> Re
 }
 
 fn parse_order_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::not_found("order_not_found", format!("order {raw} does not exist")))
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        ApiError::not_found("order_not_found", format!("order {raw} does not exist"))
+    })
 }
 
 /// The order of `user` (or their child's), or 404 for anyone else's.
@@ -312,11 +315,15 @@ pub async fn pay_submit(
     let paid = async {
         let number = form.require("card_number")?.to_owned();
         let month = form.require("exp_month")?.parse::<u32>().map_err(|_| {
-            ApiError::bad_request("invalid_expiry", "the expiry month is a number from 1 to 12")
+            ApiError::bad_request(
+                "invalid_expiry",
+                "the expiry month is a number from 1 to 12",
+            )
         })?;
-        let year = form.require("exp_year")?.parse::<u32>().map_err(|_| {
-            ApiError::bad_request("invalid_expiry", "the expiry year is a number")
-        })?;
+        let year = form
+            .require("exp_year")?
+            .parse::<u32>()
+            .map_err(|_| ApiError::bad_request("invalid_expiry", "the expiry year is a number"))?;
         let request = CreateCardPayment {
             order_id: id,
             card: CardDetails {
@@ -333,9 +340,7 @@ pub async fn pay_submit(
     }
     .await;
     match paid {
-        Ok(payment) if payment.status == "succeeded" => {
-            web.redirect(&format!("/orders?paid={id}"))
-        }
+        Ok(payment) if payment.status == "succeeded" => web.redirect(&format!("/orders?paid={id}")),
         Ok(payment) if payment.status == "requires_action" => {
             let title = web.t(T::Payment);
             web.page(StatusCode::OK, title, code_form(web, id, &payment, None))
@@ -344,7 +349,16 @@ pub async fn pay_submit(
             let message = payment
                 .failure_code
                 .unwrap_or_else(|| payment.status.clone());
-            match pay_form(&state, web, &user, id, StatusCode::PAYMENT_REQUIRED, Some(&message)).await {
+            match pay_form(
+                &state,
+                web,
+                &user,
+                id,
+                StatusCode::PAYMENT_REQUIRED,
+                Some(&message),
+            )
+            .await
+            {
                 Ok(response) => response,
                 Err(error) => web.error_page(&error),
             }
@@ -391,7 +405,9 @@ pub async fn pay_code_submit(
                     web.t(T::Payment),
                     code_form(web, id, &payment, Some(&error.message)),
                 ),
-                _ => match pay_form(&state, web, &user, id, error.status, Some(&error.message)).await {
+                _ => match pay_form(&state, web, &user, id, error.status, Some(&error.message))
+                    .await
+                {
                     Ok(response) => response,
                     Err(error) => web.error_page(&error),
                 },

@@ -55,11 +55,7 @@ pub async fn home_page(
     }
 }
 
-async fn render_home(
-    state: &AppState,
-    web: &Web,
-    age: u16,
-) -> Result<Response, crate::ApiError> {
+async fn render_home(state: &AppState, web: &Web, age: u16) -> Result<Response, crate::ApiError> {
     let banners = state.0.db.active_banners(web.lang.code()).await?;
     let featured = state.0.db.featured_for_age(i64::from(age)).await?;
     let audience = Audience::new(i64::from(age)).ok();

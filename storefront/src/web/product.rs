@@ -41,7 +41,10 @@ async fn seller_name(state: &AppState, seller_id: i64) -> Result<Option<String>,
 
 async fn render(state: &AppState, web: &Web, raw_id: &str) -> Result<Response, ApiError> {
     let id = parse_product_id(raw_id).map_err(|_| {
-        ApiError::not_found("product_not_found", format!("product {raw_id} does not exist"))
+        ApiError::not_found(
+            "product_not_found",
+            format!("product {raw_id} does not exist"),
+        )
     })?;
     let product = load_product_view(state, id, None, web.lang.engine_lang()).await?;
     let product_id = i64::try_from(product.id).map_err(ApiError::internal)?;
@@ -70,7 +73,10 @@ fn product_body(
         descriptions.ru.as_deref(),
         descriptions.en.as_deref(),
     );
-    let first_in_stock = product.variants.iter().position(|variant| variant.stock > 0);
+    let first_in_stock = product
+        .variants
+        .iter()
+        .position(|variant| variant.stock > 0);
     html! {
         nav.crumbs aria-label=(web.t(T::Categories)) {
             ol {

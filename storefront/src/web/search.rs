@@ -3,7 +3,9 @@
 
 use super::home::CardProduct;
 use super::i18n::T;
-use super::layout::{AGE_CHOICES, DEFAULT_AGE_MONTHS, format_age, format_age_range, format_som, search_bar};
+use super::layout::{
+    AGE_CHOICES, DEFAULT_AGE_MONTHS, format_age, format_age_range, format_som, search_bar,
+};
 use super::session::Web;
 use crate::routes::search::{SearchHit, SearchParams, SearchResponse, decode_pairs, execute};
 use crate::{ApiError, AppState};
@@ -89,13 +91,20 @@ impl PageQuery {
         if !self.category.is_empty() {
             pairs.push(("category", self.category.clone()));
         }
-        for (name, value) in [("price_min", &self.price_from), ("price_max", &self.price_to)] {
+        for (name, value) in [
+            ("price_min", &self.price_from),
+            ("price_max", &self.price_to),
+        ] {
             if value.is_empty() {
                 continue;
             }
-            let som = value.parse::<i64>().ok().filter(|som| *som >= 0).ok_or_else(|| {
-                ApiError::bad_request("invalid_price", "prices are whole so‘m from 0")
-            })?;
+            let som = value
+                .parse::<i64>()
+                .ok()
+                .filter(|som| *som >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_price", "prices are whole so‘m from 0")
+                })?;
             pairs.push((name, som.saturating_mul(100).to_string()));
         }
         if self.in_stock {
@@ -200,7 +209,13 @@ pub async fn search_page_for(state: &AppState, web: &Web, raw: &str) -> Response
     }
 }
 
-fn filters(state: &AppState, web: &Web, query: &PageQuery, age: u16, response: &SearchResponse) -> Markup {
+fn filters(
+    state: &AppState,
+    web: &Web,
+    query: &PageQuery,
+    age: u16,
+    response: &SearchResponse,
+) -> Markup {
     let catalog = state.0.catalog();
     let mut roots: Vec<_> = catalog
         .taxonomy
@@ -262,7 +277,13 @@ fn filters(state: &AppState, web: &Web, query: &PageQuery, age: u16, response: &
     }
 }
 
-fn results(state: &AppState, web: &Web, query: &PageQuery, age: u16, response: &SearchResponse) -> Markup {
+fn results(
+    state: &AppState,
+    web: &Web,
+    query: &PageQuery,
+    age: u16,
+    response: &SearchResponse,
+) -> Markup {
     let pages = response
         .total
         .div_ceil(u64::from(response.per_page.max(1)))
@@ -270,11 +291,11 @@ fn results(state: &AppState, web: &Web, query: &PageQuery, age: u16, response: &
     let pages = pages.min(engine::MAX_RESULT_WINDOW / response.per_page.max(1));
     html! {
         div.results-layout {
-            (filters(state, web, query, age, response))
             section.results aria-labelledby="results-heading" {
                 h1 #results-heading {
                     (response.total) " " (web.t(T::ResultsFound))
                 }
+                p.jump { a href="#filters" { (web.t(T::Filters)) " ↓" } }
                 @if response.hits.is_empty() {
                     p { (web.t(T::NothingFound)) }
                 } @else {
@@ -296,6 +317,7 @@ fn results(state: &AppState, web: &Web, query: &PageQuery, age: u16, response: &
                     }
                 }
             }
+            (filters(state, web, query, age, response))
         }
     }
 }

@@ -251,9 +251,7 @@ impl WebForm {
     pub fn require(&self, name: &str) -> Result<&str, ApiError> {
         self.get(name)
             .filter(|value| !value.is_empty())
-            .ok_or_else(|| {
-                ApiError::bad_request("missing_field", format!("the form needs {name}"))
-            })
+            .ok_or_else(|| ApiError::bad_request("missing_field", format!("the form needs {name}")))
     }
 }
 

@@ -159,7 +159,10 @@ fn assert_secure_headers(page: &Page, what: &str) {
 }
 
 async fn web_app(test: TestDb) -> AuthApp {
-    let app = auth_app(test).await;
+    let mut app = auth_app(test).await;
+    app.state
+        .set_payments(storefront::payments::Payments::new(crate::payme::settings()))
+        .unwrap();
     seed_shop(&app.test.db).await;
     storefront::indexing::catch_up(&app.state.0, true)
         .await
@@ -172,7 +175,26 @@ backend_tests!(
     every_page_type_carries_the_security_headers_and_an_etag,
     |test: TestDb| async move {
         let app = web_app(test).await;
+        exec(
+            &app.test.db,
+            "INSERT INTO featured_products (product_id, source, seller_id, created_at) \
+             VALUES (1, 'admin', 1, '2026-01-01T00:00:00Z')",
+        )
+        .await;
         let mut browser = Browser::new(&app.state);
+        let home = browser.get("/").await;
+        assert!(
+            home.html.contains("href=\"/products/1\""),
+            "featured on the home page"
+        );
+        assert!(
+            !browser
+                .get("/?age_months=12")
+                .await
+                .html
+                .contains("href=\"/products/1\""),
+            "featured only inside its age range"
+        );
         for uri in [
             "/",
             "/search?q=robot&age_months=60",
@@ -188,7 +210,11 @@ backend_tests!(
                 page.status
             );
             assert_secure_headers(&page, uri);
-            assert_eq!(page.header("strict-transport-security"), "", "no TLS: no HSTS");
+            assert_eq!(
+                page.header("strict-transport-security"),
+                "",
+                "no TLS: no HSTS"
+            );
             assert!(page.header("content-type").starts_with("text/html"));
         }
         // Pages needing an account send a guest to sign in.
@@ -312,11 +338,19 @@ backend_tests!(
             let page = browser
                 .post(action, &[("sku", "ROBOT-1"), ("quantity", "1")])
                 .await;
-            assert_eq!(page.status, StatusCode::FORBIDDEN, "{action} without a token");
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "{action} without a token"
+            );
             let page = browser
                 .post(action, &[("_csrf", "forged"), ("sku", "ROBOT-1")])
                 .await;
-            assert_eq!(page.status, StatusCode::FORBIDDEN, "{action} with a forged token");
+            assert_eq!(
+                page.status,
+                StatusCode::FORBIDDEN,
+                "{action} with a forged token"
+            );
             assert_secure_headers(&page, action);
         }
         // Another visitor's token does not work either.
@@ -360,12 +394,20 @@ backend_tests!(
         let cart = browser.get("/cart").await;
         assert!(cart.html.contains("Robot") && cart.html.contains("value=\"2\""));
         let bad = browser
-            .submit("/cart", "/cart/update", &[("sku", "ROBOT-1"), ("quantity", "500")])
+            .submit(
+                "/cart",
+                "/cart/update",
+                &[("sku", "ROBOT-1"), ("quantity", "500")],
+            )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
         assert!(bad.html.contains("role=\"alert\""));
         let updated = browser
-            .submit("/cart", "/cart/update", &[("sku", "ROBOT-1"), ("quantity", "1")])
+            .submit(
+                "/cart",
+                "/cart/update",
+                &[("sku", "ROBOT-1"), ("quantity", "1")],
+            )
             .await;
         assert_eq!(updated.status, StatusCode::SEE_OTHER);
         // Checkout needs an account; the cart survives signing up.
@@ -376,7 +418,11 @@ backend_tests!(
             .submit(
                 "/signin?next=/checkout",
                 "/register",
-                &[("email", &email), ("password", "short"), ("next", "/checkout")],
+                &[
+                    ("email", &email),
+                    ("password", "short"),
+                    ("next", "/checkout"),
+                ],
             )
             .await;
         assert_eq!(weak.status, StatusCode::BAD_REQUEST);
@@ -391,11 +437,19 @@ backend_tests!(
                 ],
             )
             .await;
-        assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.html);
+        assert_eq!(
+            registered.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            registered.html
+        );
         assert_eq!(registered.location(), "/checkout");
         let checkout = browser.get("/checkout").await;
         assert_eq!(checkout.status, StatusCode::OK);
-        assert!(checkout.html.contains("Robot"), "the guest cart joined the account");
+        assert!(
+            checkout.html.contains("Robot"),
+            "the guest cart joined the account"
+        );
         let placed = browser
             .submit(
                 "/checkout",
@@ -417,6 +471,12 @@ backend_tests!(
             .unwrap();
         let pay = browser.get(&pay_path).await;
         assert!(pay.html.contains("card_number"));
+        assert!(
+            pay.html.contains("href=\"https://checkout.paycom.uz/")
+                && pay.html.contains("href=\"https://my.click.uz/"),
+            "Payme and Click links: {}",
+            pay.html
+        );
         // A declined card shows the error and keeps the order payable.
         let declined = browser
             .submit(
@@ -431,7 +491,12 @@ backend_tests!(
                 ],
             )
             .await;
-        assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED, "{}", declined.html);
+        assert_eq!(
+            declined.status,
+            StatusCode::PAYMENT_REQUIRED,
+            "{}",
+            declined.html
+        );
         assert!(declined.html.contains("role=\"alert\""));
         // Another account cannot see or pay this order.
         let mut stranger = Browser::new(&app.state);
@@ -440,7 +505,10 @@ backend_tests!(
             .submit(
                 "/signin",
                 "/register",
-                &[("email", &stranger_email), ("password", crate::auth::PASSWORD)],
+                &[
+                    ("email", &stranger_email),
+                    ("password", crate::auth::PASSWORD),
+                ],
             )
             .await;
         assert_eq!(stranger.get(&pay_path).await.status, StatusCode::NOT_FOUND);
@@ -461,12 +529,20 @@ backend_tests!(
         assert_eq!(challenged.status, StatusCode::OK, "{}", challenged.html);
         let payment_marker = "name=\"payment_id\" value=\"";
         let start = challenged.html.find(payment_marker).unwrap() + payment_marker.len();
-        let payment_id = challenged.html[start..].split('"').next().unwrap().to_owned();
+        let payment_id = challenged.html[start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
         let csrf = challenged.csrf();
         let paid = browser
             .post(
                 &format!("/orders/{order}/pay/code"),
-                &[("_csrf", &csrf), ("payment_id", &payment_id), ("code", "666666")],
+                &[
+                    ("_csrf", &csrf),
+                    ("payment_id", &payment_id),
+                    ("code", "666666"),
+                ],
             )
             .await;
         assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.html);
@@ -564,7 +640,10 @@ backend_tests!(
             .expect(201);
         let mut browser = Browser::new(&app.state);
         let home = browser.get("/").await;
-        assert!(home.html.contains("&lt;script&gt;xss()&lt;/script&gt; Yangi yil"));
+        assert!(
+            home.html
+                .contains("&lt;script&gt;xss()&lt;/script&gt; Yangi yil")
+        );
         assert!(home.html.contains("&lt;img src=x onerror=xss()&gt;"));
         assert!(!home.html.contains("<img src=x"));
         assert!(home.html.contains("href=\"/search?category=toys\""));
@@ -606,7 +685,12 @@ backend_tests!(
             .collect();
         assert_eq!(
             banner_actions,
-            ["banner_created", "banner_created", "banner_updated", "banner_deleted"]
+            [
+                "banner_created",
+                "banner_created",
+                "banner_updated",
+                "banner_deleted"
+            ]
         );
         exec(&app.test.db, "DELETE FROM cms_banners").await;
     }

@@ -122,15 +122,20 @@ async fn seed(db: &Db) {
     exec(db, "UPDATE product_variants SET stock = 1000").await;
     let category = scalar(db, "SELECT MIN(id) FROM categories WHERE parent_id IS NULL").await;
     let sellers = PAYLOADS.len() - PRODUCT_PAYLOADS - REVIEW_PAYLOADS;
-    for (index, name) in PAYLOADS[PRODUCT_PAYLOADS + REVIEW_PAYLOADS..].iter().enumerate() {
+    for (index, name) in PAYLOADS[PRODUCT_PAYLOADS + REVIEW_PAYLOADS..]
+        .iter()
+        .enumerate()
+    {
         let Db::Sqlite(pool) = db else { unreachable!() };
-        sqlx::query("INSERT INTO sellers (id, slug, name, region) VALUES ($1, $2, $3, 'tashkent_city')")
-            .bind(9_001 + index as i64)
-            .bind(format!("xss-shop-{index}"))
-            .bind(*name)
-            .execute(pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO sellers (id, slug, name, region) VALUES ($1, $2, $3, 'tashkent_city')",
+        )
+        .bind(9_001 + index as i64)
+        .bind(format!("xss-shop-{index}"))
+        .bind(*name)
+        .execute(pool)
+        .await
+        .unwrap();
     }
     for (index, payload) in PAYLOADS[..PRODUCT_PAYLOADS].iter().enumerate() {
         let Db::Sqlite(pool) = db else { unreachable!() };
@@ -164,7 +169,12 @@ async fn seed(db: &Db) {
 async fn seed_reviews(state: &AppState) {
     use storefront::commerce::checkout::{Buyer, CheckoutInput, DeliveryInput, LineInput};
     let db = &state.0.db;
-    let hash = state.0.auth.hash("reviewer password 2026".to_owned()).await.unwrap();
+    let hash = state
+        .0
+        .auth
+        .hash("reviewer password 2026".to_owned())
+        .await
+        .unwrap();
     let now = chrono::Utc::now();
     let storefront::db::accounts::UserInsert::Created(buyer) = db
         .insert_user(
@@ -246,7 +256,9 @@ async fn seed_reviews(state: &AppState) {
 
 /// An approved product with a Cyrillic Uzbek title that a Cyrillic search finds at some age.
 async fn pick_search(state: &AppState) -> (u64, String, u16, String) {
-    let Db::Sqlite(pool) = &state.0.db else { unreachable!() };
+    let Db::Sqlite(pool) = &state.0.db else {
+        unreachable!()
+    };
     let rows: Vec<(i64, String, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT id, title_uz_cyrl, title_uz, age_min_months, age_max_months FROM products \
          WHERE status = 'approved' AND title_uz_cyrl IS NOT NULL AND id < 90000 ORDER BY id",
@@ -267,9 +279,14 @@ async fn pick_search(state: &AppState) -> (u64, String, u16, String) {
         else {
             continue;
         };
-        let query = format!("q={}&age_months={age}&lang=uz-Cyrl&in_stock=true", urlencode(word));
+        let query = format!(
+            "q={}&age_months={age}&lang=uz-Cyrl&in_stock=true",
+            urlencode(word)
+        );
         let params = storefront::routes::search::SearchParams::parse(Some(&query)).unwrap();
-        let found = storefront::routes::search::execute(state, params).await.unwrap();
+        let found = storefront::routes::search::execute(state, params)
+            .await
+            .unwrap();
         let latin_word = latin
             .as_deref()
             .and_then(|title| title.split(' ').find(|word| word.chars().count() >= 4))
@@ -302,25 +319,49 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
     )
     .unwrap();
     let engine = engine::Engine::open_or_create(&test.dir.path().join("index")).unwrap();
-    let state = AppState::new_with_auth(test.db.clone(), Arc::new(engine), auth)
+    let mut state = AppState::new_with_auth(test.db.clone(), Arc::new(engine), auth)
         .await
         .unwrap();
-    storefront::indexing::catch_up(&state.0, true).await.unwrap();
+    // Payme and Click configured, so the payment page shows their links beside the card form.
+    state
+        .set_payments(storefront::payments::Payments::new(crate::payme::settings()))
+        .unwrap();
+    storefront::indexing::catch_up(&state.0, true)
+        .await
+        .unwrap();
     seed_reviews(&state).await;
-    // A featured product for the home page.
     let (product, query, age, latin_query) = pick_search(&state).await;
+    // The home page: six featured products for the default age (5 years) and a banner.
     exec(
         &test.db,
-        &format!(
-            "INSERT INTO featured_products (product_id, source, seller_id, created_at) \
-             SELECT id, 'admin', seller_id, '2026-01-01T00:00:00Z' FROM products WHERE id = {product}"
-        ),
+        "INSERT INTO featured_products (product_id, source, seller_id, created_at) \
+         SELECT id, 'admin', seller_id, '2026-01-01T00:00:00Z' FROM products \
+         WHERE status = 'approved' AND age_min_months <= 60 AND age_max_months >= 60 \
+         AND id < 90000 ORDER BY id LIMIT 6",
     )
     .await;
+    let banner = storefront::banners::BannerInput {
+        lang: None,
+        title: "Yangi o‘yinchoqlar keldi".to_owned(),
+        body: Some("Konstruktorlar va boshqotirmalar — 5 yoshdan".to_owned()),
+        link_path: Some("/search?category=toys&age_months=60".to_owned()),
+        position: None,
+        active: None,
+    }
+    .validate()
+    .unwrap();
+    test.db
+        .insert_banner(
+            &banner,
+            storefront::db::accounts::UserId(1),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = storefront::router(state.clone())
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = storefront::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
@@ -391,9 +432,16 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
     // Orders were paid in the browser: the guest's and the keyboard one (axe and the
     // screenshots leave theirs unpaid).
     assert!(
-        scalar(&test.db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await >= 2
+        scalar(
+            &test.db,
+            "SELECT COUNT(*) FROM orders WHERE status = 'paid'"
+        )
+        .await
+            >= 2
     );
-    for page in ["home", "search", "product", "cart", "checkout", "pay", "orders", "signin"] {
+    for page in [
+        "home", "search", "product", "cart", "checkout", "pay", "orders", "signin",
+    ] {
         for width in ["phone", "desktop"] {
             let file = artifacts.join(format!("{page}-{width}.png"));
             assert!(file.exists(), "{} missing", file.display());
