@@ -179,11 +179,11 @@ async fn own_order(
     Ok(orders::get_for_buyer(&state.0.db, user.id, OrderId(id)).await?)
 }
 
-fn signed_in_user<'a>(web: &'a Web, next: &str) -> Result<&'a CurrentUser, Response> {
+fn signed_in_user<'a>(web: &'a Web, next: &str) -> Result<&'a CurrentUser, Box<Response>> {
     match buyer_for_web(web) {
         Ok(Some(user)) => Ok(user),
-        Ok(None) => Err(web.redirect(&format!("/signin?next={next}"))),
-        Err(error) => Err(web.error_page(&error)),
+        Ok(None) => Err(Box::new(web.redirect(&format!("/signin?next={next}")))),
+        Err(error) => Err(Box::new(web.error_page(&error))),
     }
 }
 
@@ -199,7 +199,7 @@ pub async fn pay_page(
     };
     let user = match signed_in_user(&web, &format!("/orders/{id}/pay")) {
         Ok(user) => user.clone(),
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match pay_form(&state, &web, &user, id, StatusCode::OK, None).await {
         Ok(response) => response,
@@ -310,7 +310,7 @@ pub async fn pay_submit(
     };
     let user = match signed_in_user(web, &format!("/orders/{id}/pay")) {
         Ok(user) => user.clone(),
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let paid = async {
         let number = form.require("card_number")?.to_owned();
@@ -386,7 +386,7 @@ pub async fn pay_code_submit(
     };
     let user = match signed_in_user(web, &format!("/orders/{id}/pay")) {
         Ok(user) => user.clone(),
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let payment_id = match form.require("payment_id") {
         Ok(payment_id) => payment_id.to_owned(),

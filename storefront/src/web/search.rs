@@ -369,12 +369,12 @@ pub fn sanitize_highlight(highlighted: &str) -> String {
     while let Some(position) = rest.find(['<', '>', '"', '\'']) {
         out.push_str(&rest[..position]);
         let tail = &rest[position..];
-        if tail.starts_with("<mark>") {
+        if let Some(after) = tail.strip_prefix("<mark>") {
             out.push_str("<mark>");
-            rest = &tail["<mark>".len()..];
-        } else if tail.starts_with("</mark>") {
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("</mark>") {
             out.push_str("</mark>");
-            rest = &tail["</mark>".len()..];
+            rest = after;
         } else {
             out.push_str(match tail.as_bytes()[0] {
                 b'<' => "&lt;",
