@@ -181,14 +181,17 @@ async fn etag(request: Request, next: Next) -> Response {
 
 /// Receives the browser's CSP violation reports: counts and logs them (the directive and the
 /// blocked URI, at most 200 characters each).
-async fn csp_report(body: Body) -> StatusCode {
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_CSP_REPORT_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE;
-    };
-    let report: serde_json::Value = match serde_json::from_slice(&bytes) {
-        Ok(report) => report,
-        Err(_) => return StatusCode::BAD_REQUEST,
-    };
+async fn csp_report(body: Body) -> Result<StatusCode, crate::ApiError> {
+    let bytes = axum::body::to_bytes(body, MAX_CSP_REPORT_BYTES)
+        .await
+        .map_err(|_| {
+            crate::ApiError::payload_too_large(format!(
+                "a report must be at most {MAX_CSP_REPORT_BYTES} bytes"
+            ))
+        })?;
+    let report: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
+        crate::ApiError::bad_request("invalid_csp_report", "the report must be JSON")
+    })?;
     let inner = report.get("csp-report").unwrap_or(&report);
     let field = |name: &str| {
         inner
@@ -208,5 +211,5 @@ async fn csp_report(body: Body) -> StatusCode {
         total,
         "content security policy violation: {directive} blocked {blocked}"
     );
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }

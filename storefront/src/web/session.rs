@@ -29,6 +29,8 @@ pub const LANG_COOKIE: &str = "bolajon_lang";
 pub const GUEST_CSRF_COOKIE: &str = "__Host-bolajon_gcsrf";
 /// The form field holding the CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
+/// The header carrying the stable error code of an HTML error page.
+pub const ERROR_CODE_HEADER: &str = "x-error-code";
 /// The largest form body read.
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
@@ -217,7 +219,17 @@ impl Web {
             p.error role="alert" { (message) }
             p { a href="/" { (self.t(T::GoHome)) } }
         };
-        self.page(status, title, body)
+        let mut response = self.page(status, title, body);
+        // The API's stable error code, for scripts and tests reading an HTML error page.
+        let code = if status.is_client_error() {
+            error.code
+        } else {
+            "internal"
+        };
+        if let Ok(value) = HeaderValue::from_str(code) {
+            response.headers_mut().insert(ERROR_CODE_HEADER, value);
+        }
+        response
     }
 }
 
