@@ -91,18 +91,6 @@ async function guestSearchesAndPays(browser, config) {
   const context = await newContext(browser, config);
   const page = await context.newPage();
   const details = {};
-  // As-you-type suggestions (the script over /api/v1/suggest), as an ARIA combobox.
-  await page.goto(`/?lang=uz&age_months=${config.search.ageMonths}`);
-  await page.selectOption("#age", String(config.search.ageMonths));
-  await page.click("#q");
-  await page.keyboard.type(config.search.latinQuery.slice(0, 4), { delay: 30 });
-  await page.waitForSelector("#suggestions:not([hidden]) li[role=option]", { timeout: 5000 });
-  check((await page.getAttribute("#q", "aria-expanded")) === "true", "the combobox is expanded");
-  await page.keyboard.press("ArrowDown");
-  check((await page.getAttribute("#q", "aria-activedescendant")) === "suggestion-0", "ArrowDown selects the first suggestion");
-  details.suggestions = await page.locator("#suggestions li").count();
-  await page.keyboard.press("Escape");
-  check((await page.getAttribute("#q", "aria-expanded")) === "false", "Escape closes the suggestions");
   await page.goto("/?lang=uz-Cyrl");
   check((await page.getAttribute("html", "lang")) === "uz-Cyrl", "the page is in uz-Cyrl");
   await page.fill("#q", config.search.query);
