@@ -637,6 +637,25 @@ fn credentials(headers: &HeaderMap) -> Result<Option<(String, bool)>, AuthError>
 
 /// Authenticates the request if it carries credentials.
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, AuthError> {
+    authenticate_with(parts, state, true).await
+}
+
+/// Authenticates a request of the server-rendered web pages: like the API extractors, but a
+/// cookie-authenticated form post is not asked for the `X-CSRF-Token` header, because HTML
+/// forms cannot send one. The caller MUST check the form's CSRF field instead (the web module
+/// does it in one extractor, [`crate::web::session::WebForm`], before any handler runs).
+pub async fn authenticate_for_web_form(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, AuthError> {
+    authenticate_with(parts, state, false).await
+}
+
+async fn authenticate_with(
+    parts: &Parts,
+    state: &AppState,
+    check_csrf_header: bool,
+) -> Result<Option<CurrentUser>, AuthError> {
     let Some((access_token, via_cookie)) = credentials(&parts.headers)? else {
         return Ok(None);
     };
@@ -669,7 +688,10 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<CurrentU
             principal.user_id, principal.role
         ))
     })?;
-    if via_cookie && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    if check_csrf_header
+        && via_cookie
+        && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+    {
         cookies::check_csrf(&parts.headers, auth.keys(), &claims.sid)?;
     }
     // Parental controls: bedtime and screen time are enforced on every request of a child

@@ -53,6 +53,16 @@ pub struct Config {
         global = true
     )]
     pub models_auto_fetch: bool,
+    /// The service is reached over TLS (directly or through a TLS-terminating proxy): web pages
+    /// send `Strict-Transport-Security`.
+    #[arg(
+        long,
+        env = "BOLAJON_HSTS",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub hsts: bool,
     /// Log filter in `tracing` syntax.
     #[arg(long, env = "BOLAJON_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -620,6 +630,8 @@ pub enum BenchCommand {
     Notify(crate::notify::bench::NotifyBenchArgs),
     /// argon2id cost per hash, logins/s sustained, and search latency during a login flood.
     Login(crate::auth::bench::LoginBenchArgs),
+    /// Server render time of the home, search and product pages, and their weight.
+    Pages(crate::web::bench::PagesBenchArgs),
 }
 
 /// Notification maintenance.

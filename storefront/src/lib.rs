@@ -5,6 +5,7 @@
 //! drive it with `oneshot`. Nothing depends on this crate.
 
 pub mod auth;
+pub mod banners;
 pub mod bench;
 pub mod catalog;
 pub mod commerce;
@@ -28,6 +29,7 @@ pub mod seller_profile;
 pub mod seller_sales;
 pub mod shopper;
 pub mod state;
+pub mod web;
 
 pub use error::ApiError;
 pub use routes::router;
@@ -106,6 +108,7 @@ pub async fn open_app(config: &config::Config) -> anyhow::Result<AppState> {
         .await
         .context("creating the first admin")?;
     state.set_recs(config.recs.settings())?;
+    state.set_web(web::WebSettings { hsts: config.hsts })?;
     indexing::catch_up(&state.0, true)
         .await
         .context("bringing the index up to date")?;

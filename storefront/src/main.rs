@@ -94,6 +94,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             BenchCommand::Notify(args) => storefront::notify::bench::run_notify_bench(&args).await,
             BenchCommand::Login(args) => storefront::auth::bench::run_login_bench(&args).await,
+            BenchCommand::Pages(args) => storefront::web::bench::run_pages_bench(&args).await,
         },
         Command::Notify { which } => match which {
             NotifyCommand::VapidKeygen => {

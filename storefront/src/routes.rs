@@ -2,6 +2,7 @@
 //! are merged here, in one place.
 
 pub mod account;
+pub mod admin_banners;
 pub mod admin_notifications;
 pub mod auth;
 pub mod cart;
@@ -53,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(products::router())
         .merge(categories::router())
         .merge(health::router())
-        .merge(pages::router())
+        .merge(crate::web::router(state.clone()))
         .merge(media::router())
         .merge(cart::router())
         .merge(orders::router())
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(payments::router())
         .merge(shopper::router())
         .merge(admin_notifications::router())
+        .merge(admin_banners::router())
         .merge(push::router())
         .merge(notify_preferences::router())
         .merge(sms_callbacks::router())

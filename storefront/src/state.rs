@@ -34,6 +34,8 @@ pub struct App {
     pub screening: crate::listings::ScreeningSettings,
     /// Recommendation signals, refreshed from the store.
     pub recs: crate::recommendations::RecsState,
+    /// The web UI's settings (HSTS).
+    pub web: crate::web::WebSettings,
 }
 
 /// The axum state: a cheap handle on [`App`].
@@ -62,6 +64,7 @@ impl AppState {
             notify_wakeup: Arc::new(Notify::new()),
             screening: crate::listings::ScreeningSettings::default(),
             recs: crate::recommendations::RecsState::default(),
+            web: crate::web::WebSettings::default(),
         }))
     }
 
@@ -122,6 +125,12 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.recs = crate::recommendations::RecsState::new(settings);
+    /// Replaces the web UI's settings (the configured ones, or a test's). Only before the
+    /// state is shared.
+    pub fn set_web(&mut self, settings: crate::web::WebSettings) -> anyhow::Result<()> {
+        let app = Arc::get_mut(&mut self.0)
+            .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
+        app.web = settings;
         Ok(())
     }
 

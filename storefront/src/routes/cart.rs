@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The guest token the request carries, if well-formed.
-fn guest_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn guest_token(headers: &HeaderMap) -> Option<String> {
     let token = headers
         .get(CART_HEADER)
         .and_then(|value| value.to_str().ok())

@@ -42,3 +42,4 @@ mod shopper;
 mod store;
 mod suggest;
 mod support;
+mod web;

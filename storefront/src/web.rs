@@ -1,0 +1,215 @@
+//! The shopper's web UI: server-rendered pages (maud templates compiled into the binary),
+//! progressively enhanced by one small hand-written script.
+//!
+//! - [`session`]: who is asking ([`session::Web`]: user, UI language, CSRF token) and the form
+//!   extractor that checks the CSRF field of every form post ([`session::WebForm`]).
+//! - [`i18n`]: every UI string in uz-Latin, uz-Cyrillic, Russian and English.
+//! - [`assets`]: the stylesheet and the script under content-hashed, immutable names.
+//! - [`layout`]: the page shell (header, search bar, language switcher).
+//! - pages: [`home`], [`search`], [`product`], [`cart`], [`checkout`] (delivery and card
+//!   payment), [`account`] (sign-in, register, orders).
+//!
+//! Every response of this router carries the security headers ([`security_headers`]): a strict
+//! Content-Security-Policy (scripts only from this origin, no inline script or style,
+//! `frame-ancestors 'none'`, violations reported to `/csp-report`), a referrer policy, and HSTS
+//! when the service is reached over TLS (`BOLAJON_HSTS`). HTML pages carry an ETag and answer
+//! `If-None-Match` with 304. User-supplied text is always escaped by maud; nothing here wraps
+//! user data in `PreEscaped`.
+
+pub mod account;
+pub mod assets;
+pub mod bench;
+pub mod cart;
+pub mod checkout;
+pub mod home;
+pub mod i18n;
+pub mod layout;
+pub mod product;
+pub mod search;
+pub mod session;
+
+use crate::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Settings of the web UI.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebSettings {
+    /// The service is reached over TLS (directly or through a TLS proxy): send HSTS.
+    pub hsts: bool,
+}
+
+/// The Content-Security-Policy of every page: nothing inline, nothing from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'; report-uri /csp-report";
+
+/// The largest CSP report read.
+const MAX_CSP_REPORT_BYTES: usize = 8 * 1024;
+/// The largest page body an ETag is computed for.
+const MAX_ETAG_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// CSP violation reports received since start (for the e2e test and the logs).
+pub static CSP_REPORTS: AtomicU64 = AtomicU64::new(0);
+
+/// Routes of the web UI.
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home_page))
+        .route("/search", get(search::search_page))
+        .route("/products/{id}", get(product::product_page))
+        .route("/cart", get(cart::cart_page))
+        .route("/cart/add", post(cart::cart_add))
+        .route("/cart/update", post(cart::cart_update))
+        .route("/cart/remove", post(cart::cart_remove))
+        .route(
+            "/checkout",
+            get(checkout::checkout_page).post(checkout::checkout_submit),
+        )
+        .route(
+            "/orders/{id}/pay",
+            get(checkout::pay_page).post(checkout::pay_submit),
+        )
+        .route("/orders/{id}/pay/code", post(checkout::pay_code_submit))
+        .route("/orders", get(account::orders_page))
+        .route(
+            "/signin",
+            get(account::signin_page).post(account::signin_submit),
+        )
+        .route("/register", post(account::register_submit))
+        .route("/signout", post(account::signout_submit))
+        .route("/static/{file}", get(assets::static_file))
+        .route("/csp-report", post(csp_report))
+        .layer(middleware::from_fn(etag))
+        .layer(middleware::from_fn_with_state(state, security_headers))
+}
+
+/// Adds the security headers to every response of the web UI.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
+    );
+    if state.0.web.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Gives successful HTML pages a strong ETag (a hash of the body) and answers a matching
+/// `If-None-Match` with 304.
+async fn etag(request: Request, next: Next) -> Response {
+    let is_get = request.method() == Method::GET || request.method() == Method::HEAD;
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !is_get || response.status() != StatusCode::OK || !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ETAG_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!(%error, "page body unreadable for the etag: {error}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let digest = Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matches = if_none_match.is_some_and(|values| {
+        values
+            .split(',')
+            .any(|value| value.trim().trim_start_matches("W/") == tag)
+    });
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Receives the browser's CSP violation reports: counts and logs them (the directive and the
+/// blocked URI, at most 200 characters each).
+async fn csp_report(body: Body) -> Result<StatusCode, crate::ApiError> {
+    let bytes = axum::body::to_bytes(body, MAX_CSP_REPORT_BYTES)
+        .await
+        .map_err(|_| {
+            crate::ApiError::payload_too_large(format!(
+                "a report must be at most {MAX_CSP_REPORT_BYTES} bytes"
+            ))
+        })?;
+    let report: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
+        crate::ApiError::bad_request("invalid_csp_report", "the report must be JSON")
+    })?;
+    let inner = report.get("csp-report").unwrap_or(&report);
+    let field = |name: &str| {
+        inner
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect::<String>()
+    };
+    let directive = field("violated-directive");
+    let blocked = field("blocked-uri");
+    let total = CSP_REPORTS.fetch_add(1, Ordering::Relaxed) + 1;
+    tracing::warn!(
+        directive = %directive,
+        blocked = %blocked,
+        total,
+        "content security policy violation: {directive} blocked {blocked}"
+    );
+    Ok(StatusCode::NO_CONTENT)
+}

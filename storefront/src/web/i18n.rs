@@ -1,0 +1,317 @@
+//! Every UI string of the web pages in four languages: Uzbek in Latin script, Uzbek in
+//! Cyrillic script, Russian and English. A key without all four cannot be written (the
+//! [`strings!`] table takes exactly four per key); a test checks that none is empty and that
+//! each is in its language's script.
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UiLang {
+    /// Uzbek, Latin script (the default).
+    #[default]
+    UzLatn,
+    /// Uzbek, Cyrillic script.
+    UzCyrl,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl UiLang {
+    /// Every language, in the switcher's order.
+    pub const ALL: [UiLang; 4] = [UiLang::UzLatn, UiLang::UzCyrl, UiLang::Ru, UiLang::En];
+
+    /// The code used in `?lang=`, the cookie and `banners.lang`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::UzLatn => "uz",
+            Self::UzCyrl => "uz-Cyrl",
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Self::UzLatn => "uz-Latn",
+            Self::UzCyrl => "uz-Cyrl",
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+
+    /// The language's own name (for the switcher).
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Self::UzLatn => "O‘zbekcha",
+            Self::UzCyrl => "Ўзбекча",
+            Self::Ru => "Русский",
+            Self::En => "English",
+        }
+    }
+
+    /// Parses a code (`uz`, `uz-Latn`, `uz-Cyrl`, `ru`, `en`; case-insensitive).
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.to_ascii_lowercase().as_str() {
+            "uz" | "uz-latn" => Some(Self::UzLatn),
+            "uz-cyrl" => Some(Self::UzCyrl),
+            "ru" => Some(Self::Ru),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The search engine's language for titles and analysis.
+    pub fn engine_lang(self) -> engine::Lang {
+        match self {
+            Self::UzLatn => engine::Lang::Uz,
+            Self::UzCyrl => engine::Lang::UzCyrl,
+            Self::Ru => engine::Lang::Ru,
+            Self::En => engine::Lang::En,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::UzLatn => 0,
+            Self::UzCyrl => 1,
+            Self::Ru => 2,
+            Self::En => 3,
+        }
+    }
+
+    /// Returns the translation of `key`.
+    pub fn t(self, key: T) -> &'static str {
+        key.entries()[self.index()]
+    }
+
+    /// Picks this language's text of a localized value, falling back to the others.
+    pub fn pick<'a>(
+        self,
+        uz: Option<&'a str>,
+        uz_cyrl: Option<&'a str>,
+        ru: Option<&'a str>,
+        en: Option<&'a str>,
+    ) -> Option<&'a str> {
+        let order = match self {
+            Self::UzLatn => [uz, uz_cyrl, ru, en],
+            Self::UzCyrl => [uz_cyrl, uz, ru, en],
+            Self::Ru => [ru, uz, uz_cyrl, en],
+            Self::En => [en, uz, ru, uz_cyrl],
+        };
+        order.into_iter().flatten().find(|text| !text.is_empty())
+    }
+}
+
+macro_rules! strings {
+    ($($key:ident => [$uz:expr, $cyrl:expr, $ru:expr, $en:expr $(,)?],)*) => {
+        /// A UI string's key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key,)* }
+
+        impl T {
+            /// Every key.
+            pub const ALL: &'static [T] = &[$(T::$key,)*];
+
+            /// The four translations: uz-Latin, uz-Cyrillic, Russian, English.
+            pub fn entries(self) -> [&'static str; 4] {
+                match self {
+                    $(T::$key => [$uz, $cyrl, $ru, $en],)*
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    SiteTagline => ["Bolalar uchun xavfsiz do‘kon", "Болалар учун хавфсиз дўкон", "Безопасный магазин для детей", "A safe shop for children"],
+    SkipToContent => ["Asosiy qismga o‘tish", "Асосий қисмга ўтиш", "Перейти к содержимому", "Skip to content"],
+    HomeLink => ["Bosh sahifa", "Бош саҳифа", "Главная", "Home"],
+    Search => ["Qidiruv", "Қидирув", "Поиск", "Search"],
+    SearchButton => ["Qidirish", "Қидириш", "Найти", "Search"],
+    SearchPlaceholder => ["Masalan: 5 yoshli qizga qo‘g‘irchoq", "Масалан: 5 ёшли қизга қўғирчоқ", "Например: кукла для девочки 5 лет", "For example: a doll for a 5-year-old girl"],
+    Suggestions => ["Takliflar", "Таклифлар", "Подсказки", "Suggestions"],
+    ChildAge => ["Bola yoshi", "Бола ёши", "Возраст ребёнка", "Child's age"],
+    Months => ["oylik", "ойлик", "мес.", "months"],
+    Years => ["yosh", "ёш", "лет", "years"],
+    Category => ["Bo‘lim", "Бўлим", "Категория", "Category"],
+    AllCategories => ["Barcha bo‘limlar", "Барча бўлимлар", "Все категории", "All categories"],
+    Categories => ["Bo‘limlar", "Бўлимлар", "Категории", "Categories"],
+    Announcements => ["E’lonlar", "Эълонлар", "Объявления", "Announcements"],
+    Featured => ["Tavsiya etilgan", "Тавсия этилган", "Рекомендуем", "Featured"],
+    NoFeatured => ["Hozircha tavsiyalar yo‘q", "Ҳозирча тавсиялар йўқ", "Пока нет рекомендаций", "No featured products yet"],
+    Filters => ["Saralash va filtrlar", "Саралаш ва фильтрлар", "Фильтры и сортировка", "Filters and sorting"],
+    PriceFrom => ["Narx, dan (so‘m)", "Нарх, дан (сўм)", "Цена от (сум)", "Price from (so‘m)"],
+    PriceTo => ["Narx, gacha (so‘m)", "Нарх, гача (сўм)", "Цена до (сум)", "Price to (so‘m)"],
+    InStockOnly => ["Faqat mavjudlari", "Фақат мавжудлари", "Только в наличии", "In stock only"],
+    SortBy => ["Tartib", "Тартиб", "Сортировка", "Sort by"],
+    SortRelevance => ["Mosligi bo‘yicha", "Мослиги бўйича", "По релевантности", "Relevance"],
+    SortPriceAsc => ["Avval arzonlari", "Аввал арзонлари", "Сначала дешёвые", "Price: low to high"],
+    SortPriceDesc => ["Avval qimmatlari", "Аввал қимматлари", "Сначала дорогие", "Price: high to low"],
+    SortNewest => ["Yangilari", "Янгилари", "Новинки", "Newest"],
+    SortRating => ["Reyting bo‘yicha", "Рейтинг бўйича", "По рейтингу", "Rating"],
+    SortPopularity => ["Ommabopligi bo‘yicha", "Оммабоплиги бўйича", "По популярности", "Popularity"],
+    Apply => ["Qo‘llash", "Қўллаш", "Применить", "Apply"],
+    ResultsFound => ["ta mahsulot topildi", "та маҳсулот топилди", "товаров найдено", "products found"],
+    NothingFound => ["Hech narsa topilmadi. Boshqa so‘z yoki yoshni sinab ko‘ring.", "Ҳеч нарса топилмади. Бошқа сўз ёки ёшни синаб кўринг.", "Ничего не найдено. Попробуйте другое слово или возраст.", "Nothing found. Try another word or age."],
+    Pages => ["Sahifalar", "Саҳифалар", "Страницы", "Pages"],
+    Previous => ["Oldingi", "Олдинги", "Назад", "Previous"],
+    Next => ["Keyingi", "Кейинги", "Далее", "Next"],
+    OutOfStock => ["Tugagan", "Тугаган", "Нет в наличии", "Out of stock"],
+    InStock => ["Mavjud", "Мавжуд", "В наличии", "In stock"],
+    UnitsLeft => ["dona qoldi", "дона қолди", "шт. осталось", "left"],
+    Brand => ["Brend", "Бренд", "Бренд", "Brand"],
+    Seller => ["Sotuvchi", "Сотувчи", "Продавец", "Seller"],
+    Description => ["Tavsif", "Тавсиф", "Описание", "Description"],
+    Photos => ["Rasmlar", "Расмлар", "Фотографии", "Photos"],
+    ChooseVariant => ["Variantni tanlang", "Вариантни танланг", "Выберите вариант", "Choose a variant"],
+    Quantity => ["Soni", "Сони", "Количество", "Quantity"],
+    AddToCart => ["Savatga qo‘shish", "Саватга қўшиш", "В корзину", "Add to cart"],
+    Reviews => ["Sharhlar", "Шарҳлар", "Отзывы", "Reviews"],
+    NoReviews => ["Hali sharhlar yo‘q", "Ҳали шарҳлар йўқ", "Отзывов пока нет", "No reviews yet"],
+    VerifiedPurchase => ["Tasdiqlangan xarid", "Тасдиқланган харид", "Подтверждённая покупка", "Verified purchase"],
+    RatingOutOf5 => ["5 dan", "5 дан", "из 5", "out of 5"],
+    SimilarItems => ["O‘xshash mahsulotlar", "Ўхшаш маҳсулотлар", "Похожие товары", "Similar items"],
+    BoughtTogether => ["Birga xarid qilinadi", "Бирга харид қилинади", "Часто покупают вместе", "Frequently bought together"],
+    Cart => ["Savat", "Сават", "Корзина", "Cart"],
+    CartEmpty => ["Savat bo‘sh", "Сават бўш", "Корзина пуста", "Your cart is empty"],
+    Product => ["Mahsulot", "Маҳсулот", "Товар", "Product"],
+    Price => ["Narx", "Нарх", "Цена", "Price"],
+    Total => ["Jami", "Жами", "Итого", "Total"],
+    Subtotal => ["Mahsulotlar", "Маҳсулотлар", "Товары", "Subtotal"],
+    DeliveryFee => ["Yetkazib berish", "Етказиб бериш", "Доставка", "Delivery"],
+    Update => ["Yangilash", "Янгилаш", "Обновить", "Update"],
+    Remove => ["O‘chirish", "Ўчириш", "Удалить", "Remove"],
+    Unavailable => ["Mavjud emas", "Мавжуд эмас", "Недоступно", "Unavailable"],
+    ToCheckout => ["Rasmiylashtirish", "Расмийлаштириш", "Оформить заказ", "Checkout"],
+    Checkout => ["Buyurtmani rasmiylashtirish", "Буюртмани расмийлаштириш", "Оформление заказа", "Checkout"],
+    Region => ["Viloyat", "Вилоят", "Регион", "Region"],
+    Address => ["Manzil", "Манзил", "Адрес", "Address"],
+    RecipientName => ["Qabul qiluvchi ismi", "Қабул қилувчи исми", "Имя получателя", "Recipient's name"],
+    RecipientPhone => ["Telefon (+998…)", "Телефон (+998…)", "Телефон (+998…)", "Phone (+998…)"],
+    PlaceOrder => ["Buyurtma berish", "Буюртма бериш", "Заказать", "Place order"],
+    Payment => ["To‘lov", "Тўлов", "Оплата", "Payment"],
+    PayByCard => ["Karta bilan to‘lash", "Карта билан тўлаш", "Оплатить картой", "Pay by card"],
+    CardNumber => ["Karta raqami", "Карта рақами", "Номер карты", "Card number"],
+    ExpiryMonth => ["Amal qilish oyi", "Амал қилиш ойи", "Месяц окончания", "Expiry month"],
+    ExpiryYear => ["Amal qilish yili", "Амал қилиш йили", "Год окончания", "Expiry year"],
+    Cvc => ["CVC kodi (Uzcard/Humo uchun bo‘sh)", "CVC коди (Uzcard/Humo учун бўш)", "CVC (для Uzcard/Humo пусто)", "CVC (empty for Uzcard/Humo)"],
+    Pay => ["To‘lash", "Тўлаш", "Оплатить", "Pay"],
+    OrPayWith => ["Yoki to‘lov tizimi orqali", "Ёки тўлов тизими орқали", "Или через платёжную систему", "Or pay with"],
+    PayWithPayme => ["Payme orqali to‘lash", "Payme орқали тўлаш", "Оплатить через Payme", "Pay with Payme"],
+    PayWithClick => ["Click orqali to‘lash", "Click орқали тўлаш", "Оплатить через Click", "Pay with Click"],
+    ConfirmationCode => ["Tasdiqlash kodi (SMS yoki 3-D Secure)", "Тасдиқлаш коди (SMS ёки 3-D Secure)", "Код подтверждения (SMS или 3-D Secure)", "Confirmation code (SMS or 3-D Secure)"],
+    Confirm => ["Tasdiqlash", "Тасдиқлаш", "Подтвердить", "Confirm"],
+    PaymentDone => ["To‘lov qabul qilindi. Rahmat!", "Тўлов қабул қилинди. Раҳмат!", "Оплата получена. Спасибо!", "Payment received. Thank you!"],
+    NotPayable => ["Bu buyurtma to‘lovni kutmayapti", "Бу буюртма тўловни кутмаяпти", "Этот заказ не ожидает оплаты", "This order is not awaiting payment"],
+    Orders => ["Buyurtmalar", "Буюртмалар", "Заказы", "Orders"],
+    NoOrders => ["Hali buyurtmalar yo‘q", "Ҳали буюртмалар йўқ", "Заказов пока нет", "No orders yet"],
+    Order => ["Buyurtma", "Буюртма", "Заказ", "Order"],
+    Date => ["Sana", "Сана", "Дата", "Date"],
+    Status => ["Holati", "Ҳолати", "Статус", "Status"],
+    StatusPendingPayment => ["To‘lov kutilmoqda", "Тўлов кутилмоқда", "Ожидает оплаты", "Awaiting payment"],
+    StatusAwaitingApproval => ["Ota-ona roziligi kutilmoqda", "Ота-она розилиги кутилмоқда", "Ждёт одобрения родителя", "Awaiting a parent's approval"],
+    StatusPaid => ["To‘langan", "Тўланган", "Оплачен", "Paid"],
+    StatusProcessing => ["Tayyorlanmoqda", "Тайёрланмоқда", "Собирается", "Processing"],
+    StatusShipped => ["Yo‘lda", "Йўлда", "В пути", "Shipped"],
+    StatusDelivered => ["Yetkazildi", "Етказилди", "Доставлен", "Delivered"],
+    StatusCompleted => ["Yakunlandi", "Якунланди", "Завершён", "Completed"],
+    StatusCancelled => ["Bekor qilindi", "Бекор қилинди", "Отменён", "Cancelled"],
+    StatusExpired => ["Muddati o‘tdi", "Муддати ўтди", "Истёк", "Expired"],
+    StatusRefundRequested => ["Qaytarish so‘raldi", "Қайтариш сўралди", "Запрошен возврат", "Refund requested"],
+    StatusRefunded => ["Qaytarildi", "Қайтарилди", "Возвращён", "Refunded"],
+    SignIn => ["Kirish", "Кириш", "Войти", "Sign in"],
+    SignOut => ["Chiqish", "Чиқиш", "Выйти", "Sign out"],
+    Register => ["Ro‘yxatdan o‘tish", "Рўйхатдан ўтиш", "Регистрация", "Register"],
+    CreateAccount => ["Hisob yaratish", "Ҳисоб яратиш", "Создать аккаунт", "Create account"],
+    EmailOrPhone => ["Email yoki telefon", "Email ёки телефон", "Email или телефон", "Email or phone"],
+    Email => ["Email", "Email", "Эл. почта", "Email"],
+    Password => ["Parol", "Парол", "Пароль", "Password"],
+    PasswordHint => ["Kamida 10 ta belgi", "Камида 10 та белги", "Не менее 10 символов", "At least 10 characters"],
+    SignInToCheckout => ["Buyurtma berish uchun kiring yoki ro‘yxatdan o‘ting. Savatingiz saqlanadi.", "Буюртма бериш учун киринг ёки рўйхатдан ўтинг. Саватингиз сақланади.", "Войдите или зарегистрируйтесь, чтобы оформить заказ. Корзина сохранится.", "Sign in or register to place the order. Your cart is kept."],
+    TotpNotOnWeb => ["Bu hisob ikki bosqichli kirishdan foydalanadi: sotuvchi va administrator paneli keyinroq qo‘shiladi.", "Бу ҳисоб икки босқичли киришдан фойдаланади: сотувчи ва администратор панели кейинроқ қўшилади.", "Этот аккаунт использует двухэтапный вход: панели продавца и администратора появятся позже.", "This account uses two-step sign-in: the seller and admin panels come later."],
+    KidsModeLater => ["Bolalar rejimi tez orada: hozircha ota-onangizdan so‘rang.", "Болалар режими тез орада: ҳозирча ота-онангиздан сўранг.", "Детский режим скоро появится: пока попросите родителя.", "Kids' mode is coming soon: for now, ask a parent."],
+    Language => ["Til", "Тил", "Язык", "Language"],
+    Account => ["Hisob", "Ҳисоб", "Аккаунт", "Account"],
+    ErrorTitle => ["Xatolik", "Хатолик", "Ошибка", "Error"],
+    NotFoundTitle => ["Topilmadi", "Топилмади", "Не найдено", "Not found"],
+    CsrfFailed => ["Sahifa eskirgan. Iltimos, qaytadan urinib ko‘ring.", "Саҳифа эскирган. Илтимос, қайтадан уриниб кўринг.", "Страница устарела. Попробуйте ещё раз.", "The page has expired. Please try again."],
+    GoHome => ["Bosh sahifaga qaytish", "Бош саҳифага қайтиш", "На главную", "Back to the home page"],
+    ExampleQueries => ["O‘zbekcha (lotin va kirill), ruscha yoki inglizcha yozing.", "Ўзбекча (лотин ва кирилл), русча ёки инглизча ёзинг.", "Пишите по-узбекски (латиница и кириллица), по-русски или по-английски.", "Write in Uzbek (Latin or Cyrillic), Russian or English."],
+    Som => ["so‘m", "сўм", "сум", "so‘m"],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cyrillic(text: &str) -> bool {
+        text.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+    }
+
+    fn has_latin_letter(text: &str) -> bool {
+        text.chars().any(|c| c.is_ascii_alphabetic())
+    }
+
+    /// Words that stay in Latin script in every language (brands, acronyms).
+    const KEPT_LATIN: [&str; 6] = ["Payme", "Click", "Uzcard", "Humo", "CVC", "Email"];
+
+    fn without_kept_latin(text: &str) -> String {
+        let mut text = text.replace("3-D Secure", "").replace("SMS", "");
+        for word in KEPT_LATIN {
+            text = text.replace(word, "");
+        }
+        text
+    }
+
+    #[test]
+    fn every_key_has_all_four_languages_in_their_scripts() {
+        for key in T::ALL {
+            let [uz, cyrl, ru, en] = key.entries();
+            for (lang, text) in [("uz", uz), ("uz-Cyrl", cyrl), ("ru", ru), ("en", en)] {
+                assert!(!text.trim().is_empty(), "{key:?} has no {lang} text");
+                assert_eq!(text.trim(), text, "{key:?} {lang} has stray spaces");
+            }
+            assert!(
+                !has_cyrillic(uz) && !has_cyrillic(en),
+                "{key:?}: uz-Latin and English are Latin"
+            );
+            for (lang, text) in [("uz-Cyrl", cyrl), ("ru", ru)] {
+                let rest = without_kept_latin(text);
+                assert!(
+                    !has_latin_letter(&rest),
+                    "{key:?}: {lang} {text:?} has Latin letters"
+                );
+                if rest.chars().any(char::is_alphabetic) {
+                    assert!(has_cyrillic(&rest), "{key:?}: {lang} is Cyrillic");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_distinct_and_languages_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for key in T::ALL {
+            assert!(seen.insert(format!("{key:?}")));
+        }
+        for lang in UiLang::ALL {
+            assert_eq!(UiLang::parse(lang.code()), Some(lang));
+            assert_eq!(UiLang::parse(lang.html_lang()), Some(lang));
+        }
+        assert_eq!(UiLang::parse("de"), None);
+        assert_eq!(UiLang::En.t(T::AddToCart), "Add to cart");
+        assert_eq!(UiLang::UzCyrl.t(T::Cart), "Сават");
+    }
+
+    #[test]
+    fn localized_values_fall_back_in_order() {
+        assert_eq!(
+            UiLang::UzCyrl.pick(Some("a"), None, Some("b"), None),
+            Some("a")
+        );
+        assert_eq!(UiLang::Ru.pick(Some("a"), None, Some(""), None), Some("a"));
+        assert_eq!(UiLang::En.pick(None, None, None, None), None);
+    }
+}
