@@ -75,14 +75,13 @@ impl LatencyReport {
         }
     }
 
-    /// Formats the report as one aligned line.
-    pub fn line(&self, label: &str) -> String {
     /// Formats the report as one line labelled `label`.
     pub fn line_for(&self, label: &str) -> String {
         self.line(label)
     }
 
-    fn line(&self, label: &str) -> String {
+    /// Formats the report as one aligned line.
+    pub fn line(&self, label: &str) -> String {
         format!(
             "{label:<28} n={:<6} p50={:>8.3}ms p95={:>8.3}ms p99={:>8.3}ms max={:>8.3}ms qps={:>9.1}",
             self.requests,

@@ -206,6 +206,7 @@ const EXPORTED: &[ExportedTable] = &[
         "parent_user_id IN {users} OR child_id IN {children}",
         &[],
     ),
+    table("cms_banners", "updated_by IN {users}", &[]),
     table(
         "review_embeddings",
         "author_user_id IN {users}",

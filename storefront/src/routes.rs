@@ -14,7 +14,6 @@ pub mod media;
 pub mod moderation;
 pub mod notify_preferences;
 pub mod orders;
-pub mod pages;
 pub mod passkeys;
 pub mod password_reset;
 pub mod payments;

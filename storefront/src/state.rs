@@ -125,6 +125,9 @@ impl AppState {
         let app = Arc::get_mut(&mut self.0)
             .ok_or_else(|| anyhow::anyhow!("the state is already shared"))?;
         app.recs = crate::recommendations::RecsState::new(settings);
+        Ok(())
+    }
+
     /// Replaces the web UI's settings (the configured ones, or a test's). Only before the
     /// state is shared.
     pub fn set_web(&mut self, settings: crate::web::WebSettings) -> anyhow::Result<()> {
