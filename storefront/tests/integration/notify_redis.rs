@@ -172,6 +172,11 @@ backend_tests!(
         let db = app.state.0.db.clone();
         let redis = TestQueue::new("priority").await;
         let (parent, _) = user_with_role(&app, Role::Parent).await;
+        // Digests are marketing: only with the parent's separate consent.
+        storefront::privacy::set_marketing_consent(&db, parent, true, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         let results = enqueue_in_tx(
             &db,
             (0..10_000).map(|i| digest(i, parent.0)).collect(),
