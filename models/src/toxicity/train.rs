@@ -93,7 +93,7 @@ const WEIGHT_DIGITS: usize = 4;
 /// The name of the head in the files it writes.
 const HEAD_NAME: &str = "bolajon-toxicity";
 /// The version written into new head files.
-const HEAD_VERSION: &str = "1";
+const HEAD_VERSION: &str = "2";
 
 /// How many rows of each dataset part are used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
