@@ -195,7 +195,7 @@ pub(crate) fn normalize(scores: &[f32], normalization: Normalization) -> (Vec<f6
             (min.min(f64::from(*s)), max.max(f64::from(*s)))
         });
     let span = max - min;
-    if !(span > 0.0) {
+    if span.is_nan() || span <= 0.0 {
         return (vec![1.0; scores.len()], 0.0);
     }
     match normalization {

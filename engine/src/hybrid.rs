@@ -1,15 +1,20 @@
 //! Semantic and hybrid search (see `fusion` for the ranking itself).
 //!
-//! 1. **Allowed set.** Every live document whose product has a vector (a per-segment
+//! 1. **Lexical top-N** (hybrid mode with text): the lexical search, relevance-ordered,
+//!    recording its matches for the total and facets; N = [`HybridParams::lexical_candidates`]
+//!    or the requested depth.
+//! 2. **Allowed set.** Every live document whose product has a vector (a per-segment
 //!    doc-to-slot map cached by the vector index) is checked with the lexical collector's own
 //!    per-segment filter (`collector::SegmentFilter`, on the `facts`): approval, the
 //!    audience's age and every filter. Only the slots of admitted documents may come back, so
 //!    these hold for vector results exactly as for lexical ones, from the same code.
-//! 2. **Vector top-N** among the allowed slots (`vector`: exact scan when few are allowed,
-//!    filtered graph search otherwise), N = [`HYBRID_CANDIDATES`] or the requested depth.
-//! 3. **Lexical top-N** (hybrid mode with text): the lexical search, relevance-ordered,
-//!    recording its matches for the total and facets.
-//! 4. **Fusion and boosts**, then the requested sort (a sort other than relevance reorders
+//! 3. **Vector top-N** among the allowed slots (`vector`: exact scan when few are allowed,
+//!    filtered graph search otherwise), N = [`HybridParams::vector_candidates`] or the
+//!    requested depth.
+//! 4. **Dense re-scoring** ([`HybridParams::rescore_lexical`]): every lexical candidate the
+//!    vector search did not return gets its cosine similarity from its stored vector, so the
+//!    vector side ranks the union of both candidate sets, not only what the ANN found.
+//! 5. **Fusion and boosts**, then the requested sort (a sort other than relevance reorders
 //!    the retrieved list), then the page.
 
 use crate::collector::{Collected, SearchCollector, SegmentFilter, add_to_facets, read_dense};
@@ -52,8 +57,7 @@ pub(crate) fn run_ranked(
     searcher: &Searcher,
     fields: &Fields,
     facts: &Arc<FactsCache>,
-    vectors: &VectorIndex,
-    params: &HybridParams,
+    (vectors, params): (&VectorIndex, &HybridParams),
     audience: Audience,
     request: &SearchRequest,
     plan: Plan<'_>,

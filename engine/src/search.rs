@@ -408,7 +408,13 @@ pub(crate) fn run_search(
     match request.mode {
         SearchMode::Lexical => run_lexical(searcher, fields, facts, audience, request, plan),
         SearchMode::Semantic | SearchMode::Hybrid => crate::hybrid::run_ranked(
-            searcher, fields, facts, vectors, params, audience, request, plan,
+            searcher,
+            fields,
+            facts,
+            (vectors, params),
+            audience,
+            request,
+            plan,
         ),
     }
 }
