@@ -59,8 +59,8 @@ pub use analysis::{fold_text, fold_token};
 pub use doc::{Lang, Localized, ProductDoc, ProductId};
 pub use error::{Error, ErrorKind, Result};
 pub use fusion::{
-    DEFAULT_ALPHA, DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HitExplain, HybridParams,
-    Normalization, SearchMode,
+    DEFAULT_ALPHA, DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HYBRID_LEXICAL_CANDIDATES, HitExplain,
+    HybridParams, Normalization, SearchMode,
 };
 pub use index::{Change, Engine};
 pub use moderation::{Audience, ModerationStatus};

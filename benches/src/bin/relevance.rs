@@ -393,17 +393,27 @@ fn run_lexical_ids(set: &QuerySet) -> Result<Run> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let mut runs = HashMap::new();
     let mut latencies = Vec::with_capacity(set.queries.len());
+    let mut slowest: Vec<(Duration, &str)> = Vec::new();
     pool.install(|| -> Result<()> {
         for (i, (id, text, _)) in set.queries.iter().enumerate() {
             let mut request = engine::SearchRequest::new(text.clone());
             request.per_page = DEPTH;
             let started = Instant::now();
             let found = set.engine.search_ids(set.audiences[i], &request)?;
-            latencies.push(started.elapsed());
+            let elapsed = started.elapsed();
+            latencies.push(elapsed);
+            slowest.push((elapsed, text));
             runs.insert(id.clone(), found.hits.iter().map(|(id, _)| id.0).collect());
         }
         Ok(())
     })?;
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    let named: Vec<String> = slowest
+        .iter()
+        .take(8)
+        .map(|(elapsed, text)| format!("{:.1} ms {text:?}", elapsed.as_secs_f64() * 1_000.0))
+        .collect();
+    eprintln!("slowest lexical queries: {}", named.join(", "));
     Ok(Run {
         system: LEXICAL_IDS.to_string(),
         runs,
