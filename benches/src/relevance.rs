@@ -268,6 +268,37 @@ impl HomeDepot {
     }
 }
 
+/// The half of a query set a query belongs to, by a hash of its id: defaults are tuned on
+/// [`Half::Tune`] and reported on [`Half::HeldOut`] as well as on the whole set, so a figure
+/// never comes only from the queries it was chosen on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    /// The queries settings are chosen on.
+    Tune,
+    /// The queries settings are never chosen on.
+    HeldOut,
+}
+
+/// Returns the half of the query with id `id`: the lowest bit of the first byte of the id's
+/// sha256.
+pub fn half_of(id: &str) -> Half {
+    use sha2::{Digest, Sha256};
+    if Sha256::digest(id.as_bytes())[0] & 1 == 0 {
+        Half::Tune
+    } else {
+        Half::HeldOut
+    }
+}
+
+/// Returns the queries of one half.
+pub fn in_half(queries: &[JudgedQuery], half: Half) -> Vec<JudgedQuery> {
+    queries
+        .iter()
+        .filter(|query| half_of(&query.id) == half)
+        .cloned()
+        .collect()
+}
+
 /// Returns the hex sha256 of `texts` (each followed by a NUL), to key a cache of their
 /// embeddings.
 pub fn texts_digest<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
@@ -391,6 +422,30 @@ mod tests {
         assert_eq!(recall(&[3, 1], &j, 1.0, 100), Some(0.5));
         assert_eq!(recall(&[2, 3], &j, 1.0, 1), Some(0.5));
         assert_eq!(recall(&[], &judged(&[(1, 0.5)]), 1.0, 100), None);
+    }
+
+    #[test]
+    fn halves_split_by_id_hash_roughly_evenly() {
+        let ids: Vec<String> = (0..1_000).map(|i| format!("q{i}")).collect();
+        let tune = ids.iter().filter(|id| half_of(id) == Half::Tune).count();
+        assert!(
+            (400..=600).contains(&tune),
+            "{tune} of 1000 in the tuning half"
+        );
+        // Stable: the same id always lands in the same half.
+        assert_eq!(half_of("q17"), half_of("q17"));
+        let queries: Vec<JudgedQuery> = ids
+            .iter()
+            .map(|id| JudgedQuery {
+                id: id.clone(),
+                text: String::new(),
+                judgements: Judgements::new(),
+            })
+            .collect();
+        assert_eq!(
+            in_half(&queries, Half::Tune).len() + in_half(&queries, Half::HeldOut).len(),
+            queries.len()
+        );
     }
 
     #[test]

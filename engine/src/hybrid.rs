@@ -1,20 +1,25 @@
 //! Semantic and hybrid search (see `fusion` for the ranking itself).
 //!
-//! 1. **Allowed set.** Every live document whose product has a vector (a per-segment
+//! 1. **Lexical top-N** (hybrid mode with text): the lexical search, relevance-ordered,
+//!    recording its matches for the total and facets; N = [`HybridParams::lexical_candidates`]
+//!    or the requested depth.
+//! 2. **Allowed set.** Every live document whose product has a vector (a per-segment
 //!    doc-to-slot map cached by the vector index) is checked with the lexical collector's own
 //!    per-segment filter (`collector::SegmentFilter`, on the `facts`): approval, the
 //!    audience's age and every filter. Only the slots of admitted documents may come back, so
 //!    these hold for vector results exactly as for lexical ones, from the same code.
-//! 2. **Vector top-N** among the allowed slots (`vector`: exact scan when few are allowed,
-//!    filtered graph search otherwise), N = [`HYBRID_CANDIDATES`] or the requested depth.
-//! 3. **Lexical top-N** (hybrid mode with text): the lexical search, relevance-ordered,
-//!    recording its matches for the total and facets.
-//! 4. **Fusion and boosts**, then the requested sort (a sort other than relevance reorders
+//! 3. **Vector top-N** among the allowed slots (`vector`: exact scan when few are allowed,
+//!    filtered graph search otherwise), N = [`HybridParams::vector_candidates`] or the
+//!    requested depth.
+//! 4. **Dense re-scoring** ([`HybridParams::rescore_lexical`]): every lexical candidate the
+//!    vector search did not return gets its cosine similarity from its stored vector, so the
+//!    vector side ranks the union of both candidate sets, not only what the ANN found.
+//! 5. **Fusion and boosts**, then the requested sort (a sort other than relevance reorders
 //!    the retrieved list), then the page.
 
 use crate::collector::{Collected, SearchCollector, SegmentFilter, add_to_facets, read_dense};
 use crate::facts::{FactsCache, SegmentFacts};
-use crate::fusion::{self, Fused, HYBRID_CANDIDATES, HitExplain, SearchMode, Signals};
+use crate::fusion::{self, Fused, HitExplain, HybridParams, SearchMode, Signals};
 use crate::highlight::highlight_title;
 use crate::query::analyze_query;
 use crate::schema::{Fields, fast};
@@ -52,57 +57,21 @@ pub(crate) fn run_ranked(
     searcher: &Searcher,
     fields: &Fields,
     facts: &Arc<FactsCache>,
-    vectors: &VectorIndex,
+    (vectors, params): (&VectorIndex, &HybridParams),
     audience: Audience,
     request: &SearchRequest,
     plan: Plan<'_>,
 ) -> Result<SearchResults> {
     let window = usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(0);
-    let depth = HYBRID_CANDIDATES.max(window);
-    let state = vectors.read();
-    if state.is_empty() {
-        return Err(Error::SemanticUnavailable(
-            "no product in the index has an embedding".to_string(),
-        ));
-    }
     let Some(raw_query) = request.query_vector.as_deref() else {
         return Err(Error::InvalidRequest(format!(
             "{} search needs a query_vector",
             request.mode.name()
         )));
     };
-    let query_vector = prepare_query(raw_query, state.dimension())?;
 
-    // 1. Every admitted product with a vector: one pass over each segment's facts, with the
-    //    collector's own filter checks. (Products without a vector are skipped first.)
-    let mut allowed = AllowedSet::new(state.slot_count());
-    for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment_facts = facts.segment_facts(reader)?;
-        let filter = SegmentFilter::open(&plan.filters, &segment_facts, reader)?;
-        let doc_slots = state.doc_slots(reader)?;
-        let alive = reader.alive_bitset();
-        for (doc, (&slot, doc_facts)) in doc_slots.iter().zip(&segment_facts.docs).enumerate() {
-            let doc = doc as DocId;
-            if slot == NO_SLOT
-                || alive.is_some_and(|alive| !alive.is_alive(doc))
-                || !filter.admits(doc, doc_facts)
-            {
-                continue;
-            }
-            allowed.allow(slot, DocAddress::new(segment_ord as SegmentOrdinal, doc));
-        }
-    }
-
-    // 2. The nearest allowed vectors.
-    let (neighbors, strategy) = state.nearest(vectors.params(), &query_vector, &allowed, depth);
-    drop(state);
-    tracing::trace!(?strategy, allowed = allowed.len(), "vector retrieval");
-    let vector_list: Vec<(DocAddress, f32)> = neighbors
-        .iter()
-        .filter_map(|neighbor| Some((allowed.address(neighbor.slot)?, neighbor.similarity)))
-        .collect();
-
-    // 3. The lexical candidates.
+    // 1. The lexical candidates (hybrid mode with text): the lexical search, relevance-ordered,
+    //    recording its matches for the total and facets.
     let mut analyzed = analyze_query(&plan.text);
     let lexical = if request.mode == SearchMode::Hybrid && analyzed.is_textual() {
         analyzed.look_up_terms(searcher, fields)?;
@@ -110,7 +79,7 @@ pub(crate) fn run_ranked(
             Arc::clone(facts),
             plan.filters.clone(),
             Sort::Relevance,
-            depth,
+            params.lexical_candidates.max(window),
             true,
         )
         .recording_matches();
@@ -128,6 +97,78 @@ pub(crate) fn run_ranked(
     } else {
         None
     };
+
+    let state = vectors.read();
+    if state.is_empty() {
+        return Err(Error::SemanticUnavailable(
+            "no product in the index has an embedding".to_string(),
+        ));
+    }
+    let query_vector = prepare_query(raw_query, state.dimension())?;
+
+    // 2. Every admitted product with a vector: one pass over each segment's facts, with the
+    //    collector's own filter checks. (Products without a vector are skipped first.)
+    let mut allowed = AllowedSet::new(state.slot_count());
+    let mut segment_slots = Vec::with_capacity(searcher.segment_readers().len());
+    for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment_facts = facts.segment_facts(reader)?;
+        let filter = SegmentFilter::open(&plan.filters, &segment_facts, reader)?;
+        let doc_slots = state.doc_slots(reader)?;
+        let alive = reader.alive_bitset();
+        for (doc, (&slot, doc_facts)) in doc_slots.iter().zip(&segment_facts.docs).enumerate() {
+            let doc = doc as DocId;
+            if slot == NO_SLOT
+                || alive.is_some_and(|alive| !alive.is_alive(doc))
+                || !filter.admits(doc, doc_facts)
+            {
+                continue;
+            }
+            allowed.allow(slot, DocAddress::new(segment_ord as SegmentOrdinal, doc));
+        }
+        segment_slots.push(doc_slots);
+    }
+
+    // 3. The nearest allowed vectors.
+    let (neighbors, strategy) = state.nearest(
+        vectors.params(),
+        &query_vector,
+        &allowed,
+        params.vector_candidates.max(window),
+    );
+    tracing::trace!(?strategy, allowed = allowed.len(), "vector retrieval");
+    let ann_list: Vec<(DocAddress, f32)> = neighbors
+        .iter()
+        .filter_map(|neighbor| Some((allowed.address(neighbor.slot)?, neighbor.similarity)))
+        .collect();
+
+    // 4. Dense re-scoring: the similarity of every lexical candidate, from its stored vector,
+    //    so the vector side ranks the union of both candidate sets.
+    let vector_list: Vec<(DocAddress, f32)> = match &lexical {
+        Some(collected) if params.rescore_lexical && !collected.top.is_empty() => {
+            let mut list = ann_list.clone();
+            let mut seen: std::collections::HashSet<DocAddress> =
+                ann_list.iter().map(|(address, _)| *address).collect();
+            for ranked in &collected.top {
+                let address = ranked.address;
+                if !seen.insert(address) {
+                    continue;
+                }
+                let Some(&slot) = segment_slots
+                    .get(address.segment_ord as usize)
+                    .and_then(|slots| slots.get(address.doc_id as usize))
+                else {
+                    continue;
+                };
+                if let Some(vector) = state.slot_vector(slot) {
+                    list.push((address, dot(vector, &query_vector)));
+                }
+            }
+            list.sort_by(|a, b| b.1.total_cmp(&a.1));
+            list
+        }
+        _ => ann_list.clone(),
+    };
+    drop(state);
 
     let segments = searcher
         .segment_readers()
@@ -166,7 +207,7 @@ pub(crate) fn run_ranked(
                 .is_some_and(|(_, docs)| docs.binary_search(&address.doc_id).is_ok())
         })
     };
-    let vector_only: Vec<DocAddress> = vector_list
+    let vector_only: Vec<DocAddress> = ann_list
         .iter()
         .map(|(address, _)| *address)
         .filter(|address| !is_lexical_match(address))
@@ -181,8 +222,13 @@ pub(crate) fn run_ranked(
         }),
     );
 
-    // 4. Fusion, boosts, order.
-    let fused = fusion::fuse(&lexical_list, &vector_list, request.fusion);
+    // 5. Fusion, boosts, order.
+    let fused = fusion::fuse(
+        &lexical_list,
+        &vector_list,
+        request.fusion,
+        params.normalization,
+    );
     let mut ranked: Vec<Ranked> = Vec::with_capacity(fused.len());
     for entry in fused {
         let address = entry.key;
@@ -257,4 +303,9 @@ pub(crate) fn run_ranked(
         facets,
         understood: plan.understood,
     })
+}
+
+/// The dot product of two vectors of equal length (their cosine similarity when normalised).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -2,14 +2,15 @@
 
 use crate::doc::{ProductDoc, ProductId};
 use crate::facts::FactsCache;
+use crate::fusion::HybridParams;
 use crate::recommend::{RecSignals, RecommendRequest, Recommendations};
 use crate::schema::{Fields, register_tokenizers};
-use crate::search::{SearchRequest, SearchResults, run_search};
+use crate::search::{RankedIds, SearchRequest, SearchResults, run_search, run_search_ids};
 use crate::vector::{Embedding, VectorChange, VectorIndex, VectorParams, VectorStatus};
 use crate::{Error, Result};
 use moderation::{Audience, ModerationStatus};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Schema;
@@ -53,6 +54,8 @@ pub struct Engine {
     facts: Arc<FactsCache>,
     /// The vector index.
     vectors: VectorIndex,
+    /// Tuning of semantic and hybrid retrieval.
+    hybrid: RwLock<HybridParams>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -137,6 +140,7 @@ impl Engine {
             fields,
             facts,
             vectors,
+            hybrid: RwLock::new(HybridParams::default()),
         })
     }
 
@@ -301,14 +305,41 @@ impl Engine {
     /// Semantic and hybrid requests fail with [`crate::ErrorKind::SemanticUnavailable`] while
     /// no product has an embedding.
     pub fn search(&self, audience: Audience, request: &SearchRequest) -> Result<SearchResults> {
+        let params = self.hybrid_params();
         run_search(
             &self.reader.searcher(),
             &self.fields,
             &self.facts,
             &self.vectors,
+            &params,
             audience,
             request,
         )
+    }
+
+    /// Runs a lexical search on behalf of `audience` and returns the requested page as product
+    /// ids and scores only, without loading the stored documents (same order and total as
+    /// [`Engine::search`] in lexical mode).
+    pub fn search_ids(&self, audience: Audience, request: &SearchRequest) -> Result<RankedIds> {
+        run_search_ids(
+            &self.reader.searcher(),
+            &self.fields,
+            &self.facts,
+            audience,
+            request,
+        )
+    }
+
+    /// Returns the tuning of semantic and hybrid retrieval.
+    pub fn hybrid_params(&self) -> HybridParams {
+        // A plain value: a poisoned lock still holds a whole one.
+        *self.hybrid.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the tuning of semantic and hybrid retrieval for the searches that follow (the
+    /// relevance evaluation compares settings on one index).
+    pub fn set_hybrid_params(&self, params: HybridParams) {
+        *self.hybrid.write().unwrap_or_else(PoisonError::into_inner) = params;
     }
 
     /// Recommends products on behalf of `audience` from `signals` (see [`crate::recommend`]).

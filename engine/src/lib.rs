@@ -58,7 +58,10 @@ pub mod vector;
 pub use analysis::{fold_text, fold_token};
 pub use doc::{Lang, Localized, ProductDoc, ProductId};
 pub use error::{Error, ErrorKind, Result};
-pub use fusion::{DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HitExplain, SearchMode};
+pub use fusion::{
+    DEFAULT_ALPHA, DEFAULT_RRF_K, Fusion, HYBRID_CANDIDATES, HYBRID_LEXICAL_CANDIDATES, HitExplain,
+    HybridParams, Normalization, SearchMode,
+};
 pub use index::{Change, Engine};
 pub use moderation::{Audience, ModerationStatus};
 pub use recommend::{
@@ -67,7 +70,7 @@ pub use recommend::{
 };
 pub use search::{
     FacetCount, Facets, Filters, Hit, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
-    PriceRangeCount, SearchRequest, SearchResults, Sort,
+    PriceRangeCount, RankedIds, SearchRequest, SearchResults, Sort,
 };
 pub use understand::{QueryIntent, Recipient, understand};
 pub use vector::{VectorParams, VectorRepair, VectorStatus};

@@ -1,12 +1,12 @@
 //! Search requests, results and query execution.
 
-use crate::collector::{FilterSpec, SearchCollector};
+use crate::collector::{Collected, FilterSpec, SearchCollector, read_dense};
 use crate::doc::{Lang, Localized, ProductId};
 use crate::facts::FactsCache;
-use crate::fusion::{Fusion, HitExplain, SearchMode};
+use crate::fusion::{Fusion, HitExplain, HybridParams, SearchMode};
 use crate::highlight::highlight_title;
-use crate::query::analyze_query;
-use crate::schema::Fields;
+use crate::query::{AnalyzedQuery, analyze_query};
+use crate::schema::{Fields, fast};
 use crate::understand::{QueryIntent, understand};
 use crate::vector::VectorIndex;
 use crate::{Error, Result};
@@ -14,6 +14,7 @@ use moderation::Audience;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
+use tantivy::columnar::ColumnValues;
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
@@ -395,6 +396,7 @@ pub(crate) fn run_search(
     fields: &Fields,
     facts: &Arc<FactsCache>,
     vectors: &VectorIndex,
+    params: &HybridParams,
     audience: Audience,
     request: &SearchRequest,
 ) -> Result<SearchResults> {
@@ -405,10 +407,46 @@ pub(crate) fn run_search(
     }
     match request.mode {
         SearchMode::Lexical => run_lexical(searcher, fields, facts, audience, request, plan),
-        SearchMode::Semantic | SearchMode::Hybrid => {
-            crate::hybrid::run_ranked(searcher, fields, facts, vectors, audience, request, plan)
+        SearchMode::Semantic | SearchMode::Hybrid => crate::hybrid::run_ranked(
+            searcher,
+            fields,
+            facts,
+            (vectors, params),
+            audience,
+            request,
+            plan,
+        ),
+    }
+}
+
+/// Runs the lexical collection of a request: the best `page * per_page` results, the total and
+/// the facets (`None` when the query has no strictness level to try).
+fn collect_lexical(
+    searcher: &Searcher,
+    fields: &Fields,
+    facts: &Arc<FactsCache>,
+    audience: Audience,
+    request: &SearchRequest,
+    filters: FilterSpec,
+    analyzed: &mut AnalyzedQuery,
+) -> Result<Option<(Collected, bool)>> {
+    analyzed.look_up_terms(searcher, fields)?;
+    let window =
+        usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+    let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
+    let collector = SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
+    // Relax only while nothing matches (see `query` for the levels).
+    let mut collected = None;
+    for strictness in analyzed.strictness_levels() {
+        let query = analyzed.build(fields, strictness, audience);
+        let found = searcher.search(query.as_ref(), &collector)?;
+        let done = found.total > 0;
+        collected = Some(found);
+        if done {
+            break;
         }
     }
+    Ok(collected.map(|collected| (collected, scoring)))
 }
 
 /// Runs a lexical search.
@@ -421,29 +459,16 @@ fn run_lexical(
     plan: Plan<'_>,
 ) -> Result<SearchResults> {
     let mut analyzed = analyze_query(&plan.text);
-    analyzed.look_up_terms(searcher, fields)?;
-    let window =
-        usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
-    let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
-    let collector = SearchCollector::new(
-        Arc::clone(facts),
+    let Some((collected, scoring)) = collect_lexical(
+        searcher,
+        fields,
+        facts,
+        audience,
+        request,
         plan.filters,
-        request.sort,
-        window,
-        scoring,
-    );
-    // Relax only while nothing matches (see `query` for the levels).
-    let mut collected = None;
-    for strictness in analyzed.strictness_levels() {
-        let query = analyzed.build(fields, strictness, audience);
-        let found = searcher.search(query.as_ref(), &collector)?;
-        let done = found.total > 0;
-        collected = Some(found);
-        if done {
-            break;
-        }
-    }
-    let Some(collected) = collected else {
+        &mut analyzed,
+    )?
+    else {
         return Ok(SearchResults::empty(plan.understood));
     };
     let skip =
@@ -474,6 +499,85 @@ fn run_lexical(
         hits,
         facets: collected.facets,
         understood: plan.understood,
+    })
+}
+
+/// The ranked products of a lexical search without their stored documents: what a caller
+/// that renders from its own data (or only needs the order) asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedIds {
+    /// Number of matching products (all pages).
+    pub total: u64,
+    /// The requested page: product ids with their scores (0 for non-relevance sorts), best
+    /// first.
+    pub hits: Vec<(ProductId, f32)>,
+}
+
+/// Validates a lexical request and returns the requested page as ids and scores, reading the
+/// ids from a fast field rather than loading stored documents. The order and total are those
+/// of [`run_search`] in lexical mode.
+pub(crate) fn run_search_ids(
+    searcher: &Searcher,
+    fields: &Fields,
+    facts: &Arc<FactsCache>,
+    audience: Audience,
+    request: &SearchRequest,
+) -> Result<RankedIds> {
+    request.validate()?;
+    if request.mode != SearchMode::Lexical {
+        return Err(Error::InvalidRequest(format!(
+            "ids-only search is lexical; {} was asked",
+            request.mode.name()
+        )));
+    }
+    let plan = Plan::resolve(request, audience);
+    if plan.contradiction {
+        return Ok(RankedIds {
+            total: 0,
+            hits: Vec::new(),
+        });
+    }
+    let mut analyzed = analyze_query(&plan.text);
+    let Some((collected, scoring)) = collect_lexical(
+        searcher,
+        fields,
+        facts,
+        audience,
+        request,
+        plan.filters,
+        &mut analyzed,
+    )?
+    else {
+        return Ok(RankedIds {
+            total: 0,
+            hits: Vec::new(),
+        });
+    };
+    let skip =
+        usize::try_from((request.page - 1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+    let readers = searcher.segment_readers();
+    let mut columns: Vec<Option<Arc<dyn ColumnValues<u64>>>> = vec![None; readers.len()];
+    let mut hits = Vec::with_capacity(request.per_page as usize);
+    for ranked in collected
+        .top
+        .iter()
+        .skip(skip)
+        .take(request.per_page as usize)
+    {
+        let segment = ranked.address.segment_ord as usize;
+        let (Some(slot), Some(reader)) = (columns.get_mut(segment), readers.get(segment)) else {
+            return Err(Error::Corrupt("a hit names no segment".to_string()));
+        };
+        let ids = match slot {
+            Some(ids) => ids,
+            None => slot.insert(read_dense(reader.fast_fields().u64(fast::ID)?, 0)),
+        };
+        let score = if scoring { ranked.score } else { 0.0 };
+        hits.push((ProductId(ids.get_val(ranked.address.doc_id)), score));
+    }
+    Ok(RankedIds {
+        total: collected.total,
+        hits,
     })
 }
 

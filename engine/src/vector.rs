@@ -420,6 +420,14 @@ impl VectorState {
         self.slots.len()
     }
 
+    /// Returns the vector in a slot (normalised), if the slot holds one.
+    pub(crate) fn slot_vector(&self, slot: u32) -> Option<&[f32]> {
+        if slot == NO_SLOT {
+            return None;
+        }
+        Some(self.vector(slot)).filter(|vector| !vector.is_empty())
+    }
+
     fn tombstones(&self) -> usize {
         self.slots.len() - self.by_product.len()
     }

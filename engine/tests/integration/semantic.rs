@@ -477,3 +477,97 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn dense_rescoring_gives_every_lexical_candidate_its_similarity() {
+    // Five "ayiq" products far from the query's direction, one close to it; three products
+    // without the word are the closest of all, so a two-deep vector search finds only those.
+    let mut products: Vec<ProductDoc> = (1..=5)
+        .map(|id| {
+            product(id)
+                .title_uz("Ayiq")
+                .embedding(near_axis(1, id))
+                .build()
+        })
+        .collect();
+    let mut half_way = axis(0);
+    half_way[1] = 1.0;
+    products.push(product(6).title_uz("Ayiq").embedding(half_way).build());
+    for id in 7..=9 {
+        products.push(
+            product(id)
+                .title_uz("Qo'g'irchoq")
+                .embedding(near_axis(0, id))
+                .build(),
+        );
+    }
+    let engine = engine_with(products);
+    let mut request = ranked_request(SearchMode::Hybrid, "ayiq", axis(0));
+    request.explain = true;
+    // The "ayiq" products tie lexically, so the vector side decides among them.
+    request.fusion = Fusion::Weighted { alpha: 0.5 };
+    let shallow = engine::HybridParams {
+        vector_candidates: 2,
+        ..engine::HybridParams::default()
+    };
+    engine.set_hybrid_params(engine::HybridParams {
+        rescore_lexical: false,
+        ..shallow
+    });
+    let plain = engine.search(child(), &request).unwrap();
+    let without = |results: &engine::SearchResults| {
+        results
+            .hits
+            .iter()
+            .filter(|hit| hit.title == "Ayiq")
+            .filter(|hit| hit.explain.as_ref().unwrap().vector_similarity.is_none())
+            .count()
+    };
+    assert_eq!(
+        without(&plain),
+        6,
+        "no lexical hit is among the two ANN neighbours"
+    );
+    engine.set_hybrid_params(shallow);
+    let rescored = engine.search(child(), &request).unwrap();
+    assert_eq!(
+        without(&rescored),
+        0,
+        "every lexical candidate has its similarity"
+    );
+    // The lexical hit closest to the query now leads the lexical ones.
+    let first_ayiq = rescored
+        .hits
+        .iter()
+        .find(|hit| hit.title == "Ayiq")
+        .unwrap();
+    assert_eq!(first_ayiq.id.0, 6);
+    assert_eq!(engine.hybrid_params(), shallow);
+}
+
+#[test]
+fn ids_only_search_matches_the_lexical_search() {
+    let products: Vec<ProductDoc> = (1..=30)
+        .map(|id| {
+            let title = if id % 3 == 0 { "Ayiq katta" } else { "Ayiq" };
+            product(id).title_uz(title).popularity(id * 7 % 11).build()
+        })
+        .collect();
+    let engine = engine_with(products);
+    for query in ["ayiq", "ayiq katta", "katta", "yo'q so'z", ""] {
+        let mut request = SearchRequest::new(query);
+        request.per_page = 7;
+        request.page = 2;
+        let full = engine.search(child(), &request).unwrap();
+        let ids = engine.search_ids(child(), &request).unwrap();
+        assert_eq!(ids.total, full.total, "{query:?}");
+        let ranked: Vec<(u64, f32)> = ids.hits.iter().map(|(id, score)| (id.0, *score)).collect();
+        let expected: Vec<(u64, f32)> = full.hits.iter().map(|hit| (hit.id.0, hit.score)).collect();
+        assert_eq!(ranked, expected, "{query:?}");
+    }
+    let mut semantic = SearchRequest::new("ayiq");
+    semantic.mode = SearchMode::Hybrid;
+    semantic.query_vector = Some(axis(0));
+    let error = engine.search_ids(child(), &semantic).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+}

@@ -61,7 +61,7 @@ pub struct SearchQueryDoc {
     mode: Option<String>,
     /// Hybrid fusion: `rrf` (default) or `weighted`.
     fusion: Option<String>,
-    /// RRF rank offset, 1–1000 (default 60).
+    /// RRF rank offset, 1–1000 (default 30, chosen by the relevance evaluation).
     rrf_k: Option<u32>,
     /// Weight of the vector side in `weighted` fusion, 0–1 (default 0.5).
     alpha: Option<f32>,

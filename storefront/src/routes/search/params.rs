@@ -206,24 +206,32 @@ impl SearchParams {
     }
 }
 
-/// Parses `fusion=rrf|weighted` with its parameter (`rrf_k` 1–1000, `alpha` 0–1).
+/// Parses `fusion=rrf|weighted` with its parameter (`rrf_k` 1–1000, `alpha` 0–1). Without
+/// `fusion` the engine's default applies ([`Fusion::default`], chosen by the relevance
+/// evaluation), its parameter still adjustable.
 fn parse_fusion(
     fusion: Option<&str>,
     rrf_k: Option<&str>,
     alpha: Option<&str>,
 ) -> Result<Fusion, ApiError> {
-    match fusion {
-        None | Some("") | Some("rrf") => {
-            let default_k = match Fusion::default() {
-                Fusion::Rrf { k } => k,
-                Fusion::Weighted { .. } => engine::DEFAULT_RRF_K,
-            };
+    let default = Fusion::default();
+    let (default_k, default_alpha) = match default {
+        Fusion::Rrf { k } => (k, engine::DEFAULT_ALPHA),
+        Fusion::Weighted { alpha } => (engine::DEFAULT_RRF_K, alpha),
+    };
+    let name = match (fusion, default) {
+        (None | Some(""), Fusion::Rrf { .. }) => "rrf",
+        (None | Some(""), Fusion::Weighted { .. }) => "weighted",
+        (Some(name), _) => name,
+    };
+    match name {
+        "rrf" => {
             let k = parse_bounded(rrf_k, "rrf_k", 1, 1_000, default_k, "invalid_rrf_k")?;
             Ok(Fusion::Rrf { k })
         }
-        Some("weighted") => {
+        "weighted" => {
             let alpha = match alpha {
-                None | Some("") => 0.5,
+                None | Some("") => default_alpha,
                 Some(value) => value
                     .parse::<f32>()
                     .ok()
@@ -234,7 +242,7 @@ fn parse_fusion(
             };
             Ok(Fusion::Weighted { alpha })
         }
-        Some(_) => Err(ApiError::bad_request(
+        _ => Err(ApiError::bad_request(
             "invalid_fusion",
             "fusion must be rrf or weighted",
         )),
