@@ -64,7 +64,11 @@ fn encode(value: &str) -> String {
 /// Admits the page's user to `area`. A guest is redirected to sign in (`pages`) or refused
 /// with 401 (the event stream); a staff member without TOTP is sent to turn it on (or refused
 /// with 403 `totp_enrollment_required`); any other role gets 403 `forbidden`.
-pub fn require_staff(web: &Web, area: StaffArea, pages: bool) -> Result<CurrentUser, Response> {
+pub fn require_staff(
+    web: &Web,
+    area: StaffArea,
+    pages: bool,
+) -> Result<CurrentUser, Box<Response>> {
     let path = web
         .path_and_query
         .split('?')
@@ -72,27 +76,30 @@ pub fn require_staff(web: &Web, area: StaffArea, pages: bool) -> Result<CurrentU
         .unwrap_or("/")
         .to_owned();
     let Some(user) = &web.user else {
-        return Err(if pages {
+        return Err(Box::new(if pages {
             web.redirect(&format!("/signin?next={}", encode(&path)))
         } else {
             web.error_page(&ApiError::unauthorized(
                 "unauthenticated",
                 web.t(T::SignInFirst),
             ))
-        });
+        }));
     };
     if !area.admits(user.role) {
-        return Err(web.error_page(&ApiError::forbidden("forbidden", web.t(T::NotYourArea))));
+        return Err(Box::new(web.error_page(&ApiError::forbidden(
+            "forbidden",
+            web.t(T::NotYourArea),
+        ))));
     }
     if user.totp_enrollment_pending() {
-        return Err(if pages {
+        return Err(Box::new(if pages {
             web.redirect(&format!("/account/2fa?next={}", encode(&path)))
         } else {
             web.error_page(&ApiError::forbidden(
                 "totp_enrollment_required",
                 web.t(T::TotpRequiredFirst),
             ))
-        });
+        }));
     }
     Ok(user.clone())
 }
@@ -144,7 +151,7 @@ fn stat(web: &Web, key: &str, label: T, value: i64, som: bool) -> Markup {
 pub async fn overview_page(State(state): State<AppState>, web: Web) -> Response {
     let user = match require_staff(&web, StaffArea::Admin, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let stats = match state.0.db.live_stats(state.0.auth.now()).await {
         Ok(stats) => stats,
@@ -251,6 +258,9 @@ pub fn reasons_list(web: &Web, reasons: &[moderation::Reason]) -> Markup {
     }
 }
 
+/// A highlighted field: its name, its text, and the marked character ranges with their reason.
+type Highlight = (String, String, Vec<(usize, usize, String)>);
+
 struct QueueView {
     product_id: i64,
     title: String,
@@ -259,7 +269,7 @@ struct QueueView {
     revision: i64,
     top_score: f64,
     reasons: Vec<moderation::Reason>,
-    highlights: Vec<(String, String, Vec<(usize, usize, String)>)>,
+    highlights: Vec<Highlight>,
     queued_at: DateTime<Utc>,
 }
 
@@ -340,7 +350,7 @@ pub async fn moderation_page(
 ) -> Response {
     let user = match require_staff(&web, StaffArea::Moderation, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let which = query_value(raw.as_deref(), "state").unwrap_or_else(|| "open".to_owned());
     let page = query_value(raw.as_deref(), "page")
@@ -409,9 +419,13 @@ pub async fn moderation_page(
                     @for item in &items {
                         li.queue-item id={ "item-" (item.product_id) } {
                             div.item-head {
-                                input id={ "pick-" (item.product_id) } type="checkbox" name={ "pick_" (item.product_id) } value="1";
-                                label for={ "pick-" (item.product_id) } {
-                                    span.visually-hidden { (web.t(T::Select)) ": " }
+                                @if item.state.is_open() {
+                                    input id={ "pick-" (item.product_id) } type="checkbox" name={ "pick_" (item.product_id) } value="1";
+                                    label for={ "pick-" (item.product_id) } {
+                                        span.visually-hidden { (web.t(T::Select)) ": " }
+                                        strong.item-title { (item.title) }
+                                    }
+                                } @else {
                                     strong.item-title { (item.title) }
                                 }
                             }
@@ -434,12 +448,14 @@ pub async fn moderation_page(
                                     }
                                 }
                             }
+                            @if item.state.is_open() {
                             input type="hidden" name={ "rev_" (item.product_id) } value=(item.revision);
                             label for={ "reason-" (item.product_id) } { (web.t(T::DecisionReason)) }
                             input id={ "reason-" (item.product_id) } type="text" name={ "reason_" (item.product_id) } maxlength="1000";
                             div.actions {
                                 button type="submit" name="one" value={ "approve:" (item.product_id) } aria-label={ (web.t(T::Approve)) ": " (item.title) } { (web.t(T::Approve)) }
                                 button.danger type="submit" name="one" value={ "reject:" (item.product_id) } aria-label={ (web.t(T::Reject)) ": " (item.title) } { (web.t(T::Reject)) }
+                            }
                             }
                         }
                     }
@@ -478,20 +494,18 @@ pub async fn moderation_decide(State(state): State<AppState>, form: WebForm) -> 
     let web = &form.web;
     let user = match require_staff(web, StaffArea::Moderation, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let back = form
         .get("back")
-        .filter(|value| {
-            *value == "open" || *value == "all" || QueueState::parse(value).is_some()
-        })
+        .filter(|value| *value == "open" || *value == "all" || QueueState::parse(value).is_some())
         .unwrap_or("open")
         .to_owned();
     let mut chosen: Vec<(i64, HumanDecision, String)> = Vec::new();
     if let Some(one) = form.get("one") {
-        let parsed = one.split_once(':').and_then(|(decision, id)| {
-            Some((parse_decision(decision)?, id.parse::<i64>().ok()?))
-        });
+        let parsed = one
+            .split_once(':')
+            .and_then(|(decision, id)| Some((parse_decision(decision)?, id.parse::<i64>().ok()?)));
         let Some((decision, id)) = parsed else {
             return web.error_page(&ApiError::bad_request(
                 "invalid_decision",
@@ -550,7 +564,11 @@ pub async fn moderation_decide(State(state): State<AppState>, form: WebForm) -> 
             Ok(_) => done += 1,
             Err(error) if single => return web.error_page(&error),
             Err(error) => {
-                tracing::info!(product_id = id, code = error.code, "bulk decision on {id} refused");
+                tracing::info!(
+                    product_id = id,
+                    code = error.code,
+                    "bulk decision on {id} refused"
+                );
                 failed += 1;
             }
         }
@@ -697,7 +715,7 @@ impl HeatCell {
 pub async fn reviews_page(State(state): State<AppState>, web: Web) -> Response {
     let user = match require_staff(&web, StaffArea::Admin, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let now = state.0.auth.now();
     let this_week = week_of(now);
@@ -796,12 +814,13 @@ pub async fn notifications_page(
 ) -> Response {
     let user = match require_staff(&web, StaffArea::Admin, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let pairs: Vec<(String, String)> = decode_query(raw.as_deref().unwrap_or_default())
         .into_iter()
         .filter(|(key, value)| {
-            !value.trim().is_empty() && ["status", "channel", "event", "user_id"].contains(&key.as_str())
+            !value.trim().is_empty()
+                && ["status", "channel", "event", "user_id"].contains(&key.as_str())
         })
         .collect();
     let filter_query = pairs
@@ -928,10 +947,11 @@ pub async fn users_page(
 ) -> Response {
     let admin = match require_staff(&web, StaffArea::Admin, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let role = query_value(raw.as_deref(), "role").filter(|role| Role::parse(role).is_some());
-    let text = query_value(raw.as_deref(), "q").map(|text| text.chars().take(100).collect::<String>());
+    let text =
+        query_value(raw.as_deref(), "q").map(|text| text.chars().take(100).collect::<String>());
     let changed = query_value(raw.as_deref(), "changed");
     let db = &state.0.db;
     let users = match db
@@ -1000,7 +1020,7 @@ pub async fn users_page(
                                                 option value=(option.as_str()) selected[user.role == option.as_str()] { (web.t(role_label(option.as_str()))) }
                                             }
                                         }
-                                        button.secondary type="submit" aria-label={ (web.t(T::ChangeRole)) ": " (contact) } { (web.t(T::Save)) }
+                                        button.secondary type="submit" aria-label={ (web.t(T::Save)) ": " (contact) } { (web.t(T::Save)) }
                                     }
                                 }
                             }
@@ -1040,7 +1060,7 @@ pub async fn change_role_submit(
     let web = &form.web;
     let admin = match require_staff(web, StaffArea::Admin, true) {
         Ok(user) => user,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let Some(target) = id.parse::<i64>().ok().filter(|id| *id > 0) else {
         return web.error_page(&ApiError::not_found(
@@ -1078,7 +1098,10 @@ mod tests {
     fn marks_wrap_the_matched_characters_and_escape_the_rest() {
         let html = marked_text(
             "Вейп <b>x</b> вейп",
-            &[(0, 4, "lexicon_tobacco".to_owned()), (14, 18, "lexicon_tobacco".to_owned())],
+            &[
+                (0, 4, "lexicon_tobacco".to_owned()),
+                (14, 18, "lexicon_tobacco".to_owned()),
+            ],
         )
         .into_string();
         assert_eq!(

@@ -222,7 +222,7 @@ async fn next_event(mut watch: Watch) -> Option<(Result<Event, Infallible>, Watc
 /// `GET /admin/live`: the live statistics as server-sent events (admins).
 pub async fn live_events(State(state): State<AppState>, web: Web) -> Response {
     if let Err(refusal) = require_staff(&web, StaffArea::Admin, false) {
-        return refusal;
+        return *refusal;
     }
     let stream = futures_util::stream::unfold(Watch { state, last: None }, next_event);
     let mut response = Sse::new(stream)

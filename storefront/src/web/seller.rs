@@ -42,9 +42,9 @@ const LANG_FIELDS: [(&str, T); 4] = [
     ("en", T::LangEn),
 ];
 
-fn seller_shop(web: &Web) -> Result<i64, Response> {
+fn seller_shop(web: &Web) -> Result<i64, Box<Response>> {
     let user = require_staff(web, StaffArea::Seller, true)?;
-    listings::seller_of(&user).map_err(|error| web.error_page(&error))
+    listings::seller_of(&user).map_err(|error| Box::new(web.error_page(&error)))
 }
 
 /// A shipment of a paid order that the seller still has to deliver.
@@ -193,22 +193,25 @@ fn sales_chart(web: &Web, summary: &SalesSummary, days: &[chrono::NaiveDate]) ->
     }
 }
 
-/// Horizontal bars: one per (label, value), the value shown as text too.
+/// Horizontal bars: one per (label, value), each with its label and value as text beside an
+/// SVG bar (so the text stays readable at any width).
 fn bar_list(id: &str, title: &str, rows: &[(String, i64, String)]) -> Markup {
     let max = rows.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1);
-    let height = 28.0 * rows.len().max(1) as f64;
     html! {
         figure.chart {
-            svg viewBox={ "0 0 600 " (height) } role="img" aria-labelledby={ (id) "-title" } {
-                title id={ (id) "-title" } { (title) }
-                @for (index, (label, value, shown)) in rows.iter().enumerate() {
-                    @let y = index as f64 * 28.0;
-                    rect.bar x="220" y=(format!("{:.1}", y + 4.0)) width=(format!("{:.1}", (*value as f64 / max as f64) * 280.0)) height="20" {}
-                    text.label x="0" y=(format!("{:.1}", y + 19.0)) { (label.chars().take(28).collect::<String>()) }
-                    text.value x="596" y=(format!("{:.1}", y + 19.0)) text-anchor="end" { (shown) }
+            ul.bars aria-labelledby={ (id) "-title" } {
+                @for (label, value, shown) in rows {
+                    li {
+                        span.bar-label { (label) }
+                        svg.bar-track width="100%" height="14" aria-hidden="true" focusable="false" {
+                            rect.bar x="0" y="0" height="14" rx="3"
+                                width=(format!("{:.1}%", (*value as f64 / max as f64) * 100.0)) {}
+                        }
+                        span.bar-value { (shown) }
+                    }
                 }
             }
-            figcaption { (title) }
+            figcaption id={ (id) "-title" } { (title) }
         }
     }
 }
@@ -217,7 +220,7 @@ fn bar_list(id: &str, title: &str, rows: &[(String, i64, String)]) -> Markup {
 pub async fn dashboard_page(State(state): State<AppState>, web: Web) -> Response {
     let seller = match seller_shop(&web) {
         Ok(seller) => seller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let db = &state.0.db;
     let loaded = async {
@@ -407,7 +410,12 @@ impl FormValues {
         Self {
             age_min: "36".to_owned(),
             age_max: "96".to_owned(),
-            variants: vec![(String::new(), String::new(), "10".to_owned(), BTreeMap::new())],
+            variants: vec![(
+                String::new(),
+                String::new(),
+                "10".to_owned(),
+                BTreeMap::new(),
+            )],
             ..Self::default()
         }
     }
@@ -502,7 +510,9 @@ impl FormValues {
                     price_tiyin: parse_som(price).ok_or_else(|| {
                         ApiError::bad_request(
                             "invalid_price",
-                            format!("the price of {sku} must be a sum in so'm, e.g. 125000 or 125000.50"),
+                            format!(
+                                "the price of {sku} must be a sum in so'm, e.g. 125000 or 125000.50"
+                            ),
                         )
                     })?,
                     stock: stock.trim().parse::<i64>().map_err(|_| {
@@ -670,7 +680,7 @@ fn listing_form(
 /// `GET /seller/products/new`.
 pub async fn new_product_page(State(state): State<AppState>, web: Web) -> Response {
     if let Err(refusal) = seller_shop(&web) {
-        return refusal;
+        return *refusal;
     }
     let body = html! {
         p { a href="/seller" { "← " (web.t(T::SellerDashboard)) } }
@@ -685,7 +695,7 @@ pub async fn create_product_submit(State(state): State<AppState>, form: WebForm)
     let web = &form.web;
     let seller = match seller_shop(web) {
         Ok(seller) => seller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let values = FormValues::from_form(&form, None);
     let created = match values.request() {
@@ -707,8 +717,9 @@ pub async fn create_product_submit(State(state): State<AppState>, form: WebForm)
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    crate::routes::seller::parse_product_id(raw)
-        .map_err(|_| ApiError::not_found("product_not_found", format!("product {raw} does not exist")))
+    crate::routes::seller::parse_product_id(raw).map_err(|_| {
+        ApiError::not_found("product_not_found", format!("product {raw} does not exist"))
+    })
 }
 
 #[expect(clippy::too_many_arguments, reason = "one page, all of its parts")]
@@ -723,7 +734,9 @@ fn edit_page(
     saved: bool,
 ) -> Markup {
     let id = record.product.id;
-    let reasons = item.and_then(|item| item.reasons().ok()).unwrap_or_default();
+    let reasons = item
+        .and_then(|item| item.reasons().ok())
+        .unwrap_or_default();
     html! {
         p { a href="/seller" { "← " (web.t(T::SellerDashboard)) } }
         h1 { (web.t(T::EditProduct)) " #" (id) }
@@ -769,7 +782,7 @@ pub async fn edit_product_page(
 ) -> Response {
     let seller = match seller_shop(&web) {
         Ok(seller) => seller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let saved = query.as_deref().is_some_and(|q| q.contains("saved=1"));
     let loaded = async {
@@ -782,7 +795,16 @@ pub async fn edit_product_page(
     match loaded {
         Ok((record, item, images)) => {
             let values = FormValues::of(&record);
-            let body = edit_page(&state, &web, &record, item.as_ref(), &images, &values, None, saved);
+            let body = edit_page(
+                &state,
+                &web,
+                &record,
+                item.as_ref(),
+                &images,
+                &values,
+                None,
+                saved,
+            );
             web.page(StatusCode::OK, web.t(T::EditProduct), body)
         }
         Err(error) => web.error_page(&error),
@@ -798,7 +820,7 @@ pub async fn edit_product_submit(
     let web = &form.web;
     let seller = match seller_shop(web) {
         Ok(seller) => seller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let id = match parse_id(&raw) {
         Ok(id) => id,
@@ -817,7 +839,16 @@ pub async fn edit_product_submit(
         Ok(_) => web.redirect(&format!("/seller/products/{id}?saved=1")),
         Err(error) if error.status.is_client_error() => {
             let images = state.0.db.listing_images_of(id).await.unwrap_or_default();
-            let body = edit_page(&state, web, &record, item.as_ref(), &images, &values, Some(&error), false);
+            let body = edit_page(
+                &state,
+                web,
+                &record,
+                item.as_ref(),
+                &images,
+                &values,
+                Some(&error),
+                false,
+            );
             web.page(error.status, web.t(T::EditProduct), body)
         }
         Err(error) => web.error_page(&error),
@@ -834,7 +865,7 @@ pub async fn advance_shipment_submit(
     let web = &form.web;
     let seller = match seller_shop(web) {
         Ok(seller) => seller,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let Some(user) = &web.user else {
         return web.redirect("/signin?next=/seller");
@@ -899,7 +930,15 @@ mod tests {
         assert_eq!(parse_som("125 000"), Some(12_500_000));
         assert_eq!(parse_som("125000,5"), Some(12_500_050));
         assert_eq!(parse_som("125000.05"), Some(12_500_005));
-        for bad in ["", "-5", "1e5", "12.345", "abc", ".5", "1 000 000 000 000 000"] {
+        for bad in [
+            "",
+            "-5",
+            "1e5",
+            "12.345",
+            "abc",
+            ".5",
+            "1 000 000 000 000 000",
+        ] {
             assert_eq!(parse_som(bad), None, "{bad}");
         }
         assert_eq!(som_text(12_500_050), "125000.50");

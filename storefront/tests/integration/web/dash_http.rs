@@ -15,7 +15,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::collections::BTreeMap;
 use storefront::AppState;
-use storefront::auth::Role;
+use storefront::auth::{Clock, Role};
 use storefront::db::accounts::{NewUser, UserInsert};
 use tower::ServiceExt;
 
@@ -69,7 +69,14 @@ async fn submit(
     let csrf = page.csrf();
     let mut all = vec![("_csrf", csrf.as_str())];
     all.extend_from_slice(fields);
-    send(state, Method::POST, action, Some(bearer), Some(all.as_slice())).await
+    send(
+        state,
+        Method::POST,
+        action,
+        Some(bearer),
+        Some(all.as_slice()),
+    )
+    .await
 }
 
 #[track_caller]
@@ -140,7 +147,12 @@ backend_tests!(
                 ("seller", &market.seller_a),
                 ("moderator", &market.moderator),
             ] {
-                assert_refused(&get(state, uri, Some(token.as_str())).await, 403, "forbidden", &format!("{who} {uri}"));
+                assert_refused(
+                    &get(state, uri, Some(token.as_str())).await,
+                    403,
+                    "forbidden",
+                    &format!("{who} {uri}"),
+                );
             }
             let page = get(state, uri, Some(market.admin.as_str())).await;
             assert_eq!(page.status, StatusCode::OK, "admin {uri}: {}", page.html);
@@ -154,7 +166,12 @@ backend_tests!(
             );
         }
         for token in [&market.moderator, &market.admin] {
-            assert_eq!(get(state, "/admin/moderation", Some(token.as_str())).await.status, StatusCode::OK);
+            assert_eq!(
+                get(state, "/admin/moderation", Some(token.as_str()))
+                    .await
+                    .status,
+                StatusCode::OK
+            );
         }
         // Only sellers reach the seller dashboard.
         for (who, token) in [
@@ -162,24 +179,42 @@ backend_tests!(
             ("moderator", &market.moderator),
             ("admin", &market.admin),
         ] {
-            assert_refused(&get(state, "/seller", Some(token.as_str())).await, 403, "forbidden", who);
+            assert_refused(
+                &get(state, "/seller", Some(token.as_str())).await,
+                403,
+                "forbidden",
+                who,
+            );
         }
         let page = get(state, "/seller", Some(market.seller_a.as_str())).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.html.contains("<svg"), "the sales chart is inline SVG");
         assert!(!page.html.contains("<script>"), "no inline script");
         // The event stream: 401 for guests, 403 for everyone but admins.
-        assert_refused(&get(state, "/admin/live", None).await, 401, "unauthenticated", "guest live");
+        assert_refused(
+            &get(state, "/admin/live", None).await,
+            401,
+            "unauthenticated",
+            "guest live",
+        );
         for (who, token) in [
             ("parent", &market.parent),
             ("seller", &market.seller_a),
             ("moderator", &market.moderator),
         ] {
-            assert_refused(&get(state, "/admin/live", Some(token.as_str())).await, 403, "forbidden", who);
+            assert_refused(
+                &get(state, "/admin/live", Some(token.as_str())).await,
+                403,
+                "forbidden",
+                who,
+            );
         }
         let (status, content_type, event) = first_event(state, &market.admin).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
         assert!(event.starts_with("event: stats\n"), "{event}");
         assert!(event.contains("\"orders_today\":"), "{event}");
         assert!(event.contains("\"top_sellers\":"), "{event}");
@@ -200,9 +235,16 @@ backend_tests!(
         let page = get(state, &own, Some(market.seller_a.as_str())).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         assert!(page.html.contains("Dashkitob rangli rasmli kitob"));
-        assert!(page.html.contains("model_unavailable"), "the reason is shown");
+        assert!(
+            page.html.contains("model_unavailable"),
+            "the reason is shown"
+        );
         let dashboard = get(state, "/seller", Some(market.seller_a.as_str())).await;
-        assert!(dashboard.html.contains(&format!("href=\"/seller/products/{id}\"")));
+        assert!(
+            dashboard
+                .html
+                .contains(&format!("href=\"/seller/products/{id}\""))
+        );
         // Another seller: 404, as for a product that does not exist, and no edit.
         assert_refused(
             &get(state, &own, Some(market.seller_b.as_str())).await,
@@ -230,13 +272,23 @@ backend_tests!(
         let refused = submit(state, &market.seller_b, "/seller", &own, &edit).await;
         assert_refused(&refused, 404, "product_not_found", "seller b edits");
         assert_refused(
-            &get(state, "/seller/products/999999", Some(market.seller_a.as_str())).await,
+            &get(
+                state,
+                "/seller/products/999999",
+                Some(market.seller_a.as_str()),
+            )
+            .await,
             404,
             "product_not_found",
             "missing",
         );
         assert_refused(
-            &get(state, "/seller/products/abc", Some(market.seller_a.as_str())).await,
+            &get(
+                state,
+                "/seller/products/abc",
+                Some(market.seller_a.as_str()),
+            )
+            .await,
             404,
             "product_not_found",
             "not an id",
@@ -247,15 +299,27 @@ backend_tests!(
         assert_eq!(saved.location(), format!("{own}?saved=1"));
         let db = &market.app.test.db;
         assert_eq!(
-            scalar(db, &format!("SELECT stock FROM product_variants WHERE product_id = {id}")).await,
+            scalar(
+                db,
+                &format!("SELECT stock FROM product_variants WHERE product_id = {id}")
+            )
+            .await,
             3
         );
         assert_eq!(
-            scalar(db, &format!("SELECT price_tiyin FROM product_variants WHERE product_id = {id}")).await,
+            scalar(
+                db,
+                &format!("SELECT price_tiyin FROM product_variants WHERE product_id = {id}")
+            )
+            .await,
             4_500_000
         );
         assert_eq!(
-            scalar(db, &format!("SELECT revision FROM moderation_items WHERE product_id = {id}")).await,
+            scalar(
+                db,
+                &format!("SELECT revision FROM moderation_items WHERE product_id = {id}")
+            )
+            .await,
             2
         );
         // A bad price is a 400 with the form again, nothing saved.
@@ -289,7 +353,11 @@ backend_tests!(
             .parse()
             .unwrap();
         assert_eq!(
-            scalar(db, &format!("SELECT seller_id FROM products WHERE id = {new_id}")).await,
+            scalar(
+                db,
+                &format!("SELECT seller_id FROM products WHERE id = {new_id}")
+            )
+            .await,
             market.shop_a
         );
         assert_eq!(
@@ -311,20 +379,52 @@ backend_tests!(
         let (parent_id, _) = user_with_role(&market.app, Role::Parent).await;
         let role_action = format!("/admin/users/{}/role", parent_id.0);
         let one = format!("approve:{id}");
-        let cases: [(&str, &str, Vec<(&str, &str)>); 4] = [
-            (market.seller_a.as_str(), "/seller/products/new", vec![("title_uz", "Kitob"), ("sku_0", "X-1")]),
-            (market.admin.as_str(), "/admin/moderation/decide", vec![("one", one.as_str())]),
-            (market.moderator.as_str(), "/admin/moderation/decide", vec![("one", one.as_str())]),
-            (market.admin.as_str(), role_action.as_str(), vec![("role", "admin")]),
+        let cases = [
+            (
+                market.seller_a.as_str(),
+                "/seller/products/new",
+                vec![("title_uz", "Kitob"), ("sku_0", "X-1")],
+            ),
+            (
+                market.admin.as_str(),
+                "/admin/moderation/decide",
+                vec![("one", one.as_str())],
+            ),
+            (
+                market.moderator.as_str(),
+                "/admin/moderation/decide",
+                vec![("one", one.as_str())],
+            ),
+            (
+                market.admin.as_str(),
+                role_action.as_str(),
+                vec![("role", "admin")],
+            ),
         ];
         // Another session's token (the seller B's) is as good as none.
-        let foreign = get(state, "/seller", Some(market.seller_b.as_str())).await.csrf();
+        let foreign = get(state, "/seller", Some(market.seller_b.as_str()))
+            .await
+            .csrf();
         for (token, action, fields) in &cases {
-            let page = send(state, Method::POST, action, Some(*token), Some(fields.as_slice())).await;
+            let page = send(
+                state,
+                Method::POST,
+                action,
+                Some(*token),
+                Some(fields.as_slice()),
+            )
+            .await;
             assert_refused(&page, 403, "csrf_failed", action);
             let mut with_foreign = vec![("_csrf", foreign.as_str())];
             with_foreign.extend_from_slice(fields);
-            let page = send(state, Method::POST, action, Some(*token), Some(with_foreign.as_slice())).await;
+            let page = send(
+                state,
+                Method::POST,
+                action,
+                Some(*token),
+                Some(with_foreign.as_slice()),
+            )
+            .await;
             assert_refused(&page, 403, "csrf_failed", action);
         }
         let db = &market.app.test.db;
@@ -334,7 +434,14 @@ backend_tests!(
             "still flagged"
         );
         assert_eq!(
-            scalar(db, &format!("SELECT COUNT(*) FROM users WHERE id = {} AND role = 'parent'", parent_id.0)).await,
+            scalar(
+                db,
+                &format!(
+                    "SELECT COUNT(*) FROM users WHERE id = {} AND role = 'parent'",
+                    parent_id.0
+                )
+            )
+            .await,
             1,
             "role unchanged"
         );
@@ -344,7 +451,10 @@ backend_tests!(
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from("{}"))
             .unwrap();
-        let response = storefront::router(state.clone()).oneshot(request).await.unwrap();
+        let response = storefront::router(state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
 );
@@ -367,7 +477,10 @@ backend_tests!(
             .await;
         let queue = get(state, "/admin/moderation", Some(market.admin.as_str())).await;
         for id in [first, second, third] {
-            assert!(queue.html.contains(&format!("value=\"approve:{id}\"")), "{id} in the queue");
+            assert!(
+                queue.html.contains(&format!("value=\"approve:{id}\"")),
+                "{id} in the queue"
+            );
         }
         assert!(queue.html.contains("model_unavailable"), "reasons shown");
         assert!(queue.html.contains("<meter"), "the score is shown");
@@ -379,11 +492,18 @@ backend_tests!(
             &market.moderator,
             "/admin/moderation",
             "/admin/moderation/decide",
-            &[("one", one.as_str()), (reason_field.as_str(), "checked the book")],
+            &[
+                ("one", one.as_str()),
+                (reason_field.as_str(), "checked the book"),
+            ],
         )
         .await;
         assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.html);
-        assert!(decided.location().contains("done=1"), "{}", decided.location());
+        assert!(
+            decided.location().contains("done=1"),
+            "{}",
+            decided.location()
+        );
         assert_eq!(
             scalar(db, &format!("SELECT COUNT(*) FROM moderation_items WHERE product_id = {first} AND state = 'approved'")).await,
             1
@@ -406,13 +526,21 @@ backend_tests!(
         )
         .await;
         assert_eq!(bulk.status, StatusCode::SEE_OTHER, "{}", bulk.html);
-        assert!(bulk.location().contains("done=2&failed=0"), "{}", bulk.location());
+        assert!(
+            bulk.location().contains("done=2&failed=0"),
+            "{}",
+            bulk.location()
+        );
         assert_eq!(
             scalar(db, &format!("SELECT COUNT(*) FROM moderation_items WHERE product_id IN ({second}, {third}) AND state = 'rejected' AND decision_reason = 'duplicate listings'")).await,
             2
         );
         assert_eq!(
-            scalar(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'moderation_decision'").await,
+            scalar(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'moderation_decision'"
+            )
+            .await,
             3
         );
         // Nothing ticked: 400, a stable code.
@@ -428,26 +556,73 @@ backend_tests!(
         // Roles: the parent becomes a moderator; audited, listed.
         let (parent_id, _) = user_with_role(&market.app, Role::Parent).await;
         let action = format!("/admin/users/{}/role", parent_id.0);
-        let changed = submit(state, &market.admin, "/admin/users", &action, &[("role", "moderator")]).await;
+        let changed = submit(
+            state,
+            &market.admin,
+            "/admin/users",
+            &action,
+            &[("role", "moderator")],
+        )
+        .await;
         assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.html);
         assert_eq!(
-            scalar(db, &format!("SELECT COUNT(*) FROM users WHERE id = {} AND role = 'moderator'", parent_id.0)).await,
+            scalar(
+                db,
+                &format!(
+                    "SELECT COUNT(*) FROM users WHERE id = {} AND role = 'moderator'",
+                    parent_id.0
+                )
+            )
+            .await,
             1
         );
         assert_eq!(
             scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'role_changed' AND target_user_id = {}", parent_id.0)).await,
             1
         );
-        let users = get(state, "/admin/users?role=moderator", Some(market.admin.as_str())).await;
-        assert!(users.html.contains(&format!("/admin/users/{}/role", parent_id.0)));
+        let users = get(
+            state,
+            "/admin/users?role=moderator",
+            Some(market.admin.as_str()),
+        )
+        .await;
+        assert!(
+            users
+                .html
+                .contains(&format!("/admin/users/{}/role", parent_id.0))
+        );
         // Bad input: a stable 4xx, never a 5xx.
-        let bad_role = submit(state, &market.admin, "/admin/users", &action, &[("role", "wizard")]).await;
+        let bad_role = submit(
+            state,
+            &market.admin,
+            "/admin/users",
+            &action,
+            &[("role", "wizard")],
+        )
+        .await;
         assert_refused(&bad_role, 400, "invalid_role", "bad role");
-        let missing = submit(state, &market.admin, "/admin/users", "/admin/users/99999999/role", &[("role", "parent")]).await;
+        let missing = submit(
+            state,
+            &market.admin,
+            "/admin/users",
+            "/admin/users/99999999/role",
+            &[("role", "parent")],
+        )
+        .await;
         assert_refused(&missing, 404, "user_not_found", "missing user");
-        let bad_queue = get(state, "/admin/moderation?state=nope", Some(market.admin.as_str())).await;
+        let bad_queue = get(
+            state,
+            "/admin/moderation?state=nope",
+            Some(market.admin.as_str()),
+        )
+        .await;
         assert_refused(&bad_queue, 400, "invalid_state", "bad state");
-        let bad_audit = get(state, "/admin/notifications?status=nope", Some(market.admin.as_str())).await;
+        let bad_audit = get(
+            state,
+            "/admin/notifications?status=nope",
+            Some(market.admin.as_str()),
+        )
+        .await;
         assert_refused(&bad_audit, 400, "invalid_query", "bad audit filter");
     }
 );
@@ -455,7 +630,11 @@ backend_tests!(
 /// A page's hidden field `name`.
 fn hidden(page: &Page, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = page.html.find(&marker).unwrap_or_else(|| panic!("no {name}: {}", page.html)) + marker.len();
+    let start = page
+        .html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name}: {}", page.html))
+        + marker.len();
     let end = page.html[start..].find('"').unwrap();
     page.html[start..start + end].to_owned()
 }
@@ -518,7 +697,13 @@ impl Jar {
 }
 
 async fn email_of(app: &AuthApp, id: i64) -> String {
-    let row = app.test.db.user_by_id(storefront::db::accounts::UserId(id)).await.unwrap().unwrap();
+    let row = app
+        .test
+        .db
+        .user_by_id(storefront::db::accounts::UserId(id))
+        .await
+        .unwrap()
+        .unwrap();
     row.email.unwrap()
 }
 
@@ -534,30 +719,83 @@ backend_tests!(
         // A seller with TOTP (the test secret): password, then the code step.
         let (seller, _) = user_with_role(&app, Role::Seller).await;
         let email = email_of(&app, seller.0).await;
-        let mut jar = Jar { state: app.state.clone(), cookies: BTreeMap::new() };
+        let mut jar = Jar {
+            state: app.state.clone(),
+            cookies: BTreeMap::new(),
+        };
         let step = jar
-            .submit("/signin", "/signin", &[("login", email.as_str()), ("password", PASSWORD), ("next", "/orders")])
+            .submit(
+                "/signin",
+                "/signin",
+                &[
+                    ("login", email.as_str()),
+                    ("password", PASSWORD),
+                    ("next", "/orders"),
+                ],
+            )
             .await;
         assert_eq!(step.status, StatusCode::OK, "{}", step.html);
-        assert!(step.html.contains("action=\"/signin/2fa\""), "the code step: {}", step.html);
-        assert!(!jar.cookies.contains_key(storefront::auth::cookies::ACCESS), "no session yet");
+        assert!(
+            step.html.contains("action=\"/signin/2fa\""),
+            "the code step: {}",
+            step.html
+        );
+        assert!(
+            !jar.cookies.contains_key(storefront::auth::cookies::ACCESS),
+            "no session yet"
+        );
         let challenge = hidden(&step, "challenge");
         let csrf = step.csrf();
         // A wrong code: the step again with an error, still no session.
         let wrong = jar
-            .send(Method::POST, "/signin/2fa", Some(&[("_csrf", csrf.as_str()), ("challenge", challenge.as_str()), ("next", "/orders"), ("code", "000000")][..]))
+            .send(
+                Method::POST,
+                "/signin/2fa",
+                Some(
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("challenge", challenge.as_str()),
+                        ("next", "/orders"),
+                        ("code", "000000"),
+                    ][..],
+                ),
+            )
             .await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.html);
         assert!(wrong.html.contains("action=\"/signin/2fa\""));
         assert!(!jar.cookies.contains_key(storefront::auth::cookies::ACCESS));
         // A forged challenge goes back to the password step.
         let forged = jar
-            .send(Method::POST, "/signin/2fa", Some(&[("_csrf", csrf.as_str()), ("challenge", "a.b.c"), ("code", "123456")][..]))
+            .send(
+                Method::POST,
+                "/signin/2fa",
+                Some(
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("challenge", "a.b.c"),
+                        ("code", "123456"),
+                    ][..],
+                ),
+            )
             .await;
-        assert_eq!((forged.status, forged.location()), (StatusCode::SEE_OTHER, "/signin"));
+        assert_eq!(
+            (forged.status, forged.location()),
+            (StatusCode::SEE_OTHER, "/signin")
+        );
         let code = code_now(&app, "JBSWY3DPEHPK3PXP");
         let done = jar
-            .send(Method::POST, "/signin/2fa", Some(&[("_csrf", csrf.as_str()), ("challenge", challenge.as_str()), ("next", "/orders"), ("code", code.as_str())][..]))
+            .send(
+                Method::POST,
+                "/signin/2fa",
+                Some(
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("challenge", challenge.as_str()),
+                        ("next", "/orders"),
+                        ("code", code.as_str()),
+                    ][..],
+                ),
+            )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
         assert_eq!(done.location(), "/seller", "staff land on their dashboard");
@@ -573,7 +811,12 @@ backend_tests!(
             .test
             .db
             .insert_user(
-                &NewUser { email: Some(&moderator_email), phone: None, password_hash: &hash, role: Role::Moderator },
+                &NewUser {
+                    email: Some(&moderator_email),
+                    phone: None,
+                    password_hash: &hash,
+                    role: Role::Moderator,
+                },
                 app.clock.now(),
             )
             .await
@@ -581,12 +824,19 @@ backend_tests!(
         else {
             panic!("fresh email taken")
         };
-        let mut jar = Jar { state: app.state.clone(), cookies: BTreeMap::new() };
+        let mut jar = Jar {
+            state: app.state.clone(),
+            cookies: BTreeMap::new(),
+        };
         let signed = jar
             .submit(
                 "/signin",
                 "/signin",
-                &[("login", moderator_email.as_str()), ("password", PASSWORD), ("next", "/admin/moderation")],
+                &[
+                    ("login", moderator_email.as_str()),
+                    ("password", PASSWORD),
+                    ("next", "/admin/moderation"),
+                ],
             )
             .await;
         assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
@@ -594,26 +844,66 @@ backend_tests!(
         let queue = jar.send(Method::GET, "/admin/moderation", None).await;
         assert_eq!(queue.status, StatusCode::SEE_OTHER);
         assert!(queue.location().starts_with("/account/2fa"));
-        let enrol = jar.send(Method::GET, "/account/2fa?next=/admin/moderation", None).await;
+        let enrol = jar
+            .send(Method::GET, "/account/2fa?next=/admin/moderation", None)
+            .await;
         assert_eq!(enrol.status, StatusCode::OK, "{}", enrol.html);
         let marker = "data-secret=\"";
         let start = enrol.html.find(marker).unwrap() + marker.len();
         let secret = enrol.html[start..start + enrol.html[start..].find('"').unwrap()].to_owned();
         let bad = jar
-            .send(Method::POST, "/account/2fa", Some(&[("_csrf", enrol.csrf().as_str()), ("code", "000000"), ("next", "/admin/moderation")][..]))
+            .send(
+                Method::POST,
+                "/account/2fa",
+                Some(
+                    &[
+                        ("_csrf", enrol.csrf().as_str()),
+                        ("code", "000000"),
+                        ("next", "/admin/moderation"),
+                    ][..],
+                ),
+            )
             .await;
-        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "wrong first code: {}", bad.html);
-        let enrol = jar.send(Method::GET, "/account/2fa?next=/admin/moderation", None).await;
+        assert_eq!(
+            bad.status,
+            StatusCode::BAD_REQUEST,
+            "wrong first code: {}",
+            bad.html
+        );
+        let enrol = jar
+            .send(Method::GET, "/account/2fa?next=/admin/moderation", None)
+            .await;
         let start = enrol.html.find(marker).unwrap() + marker.len();
-        let secret_again = enrol.html[start..start + enrol.html[start..].find('"').unwrap()].to_owned();
+        let secret_again =
+            enrol.html[start..start + enrol.html[start..].find('"').unwrap()].to_owned();
         assert_ne!(secret, secret_again, "each visit starts a fresh secret");
         let code = code_now(&app, &secret_again);
         let on = jar
-            .send(Method::POST, "/account/2fa", Some(&[("_csrf", enrol.csrf().as_str()), ("code", code.as_str()), ("next", "/admin/moderation")][..]))
+            .send(
+                Method::POST,
+                "/account/2fa",
+                Some(
+                    &[
+                        ("_csrf", enrol.csrf().as_str()),
+                        ("code", code.as_str()),
+                        ("next", "/admin/moderation"),
+                    ][..],
+                ),
+            )
             .await;
         assert_eq!(on.status, StatusCode::OK, "{}", on.html);
-        assert_eq!(on.html.matches("<li><code>").count(), 10, "ten recovery codes: {}", on.html);
-        assert_eq!(jar.send(Method::GET, "/admin/moderation", None).await.status, StatusCode::OK);
+        assert_eq!(
+            on.html.matches("<li><code>").count(),
+            10,
+            "ten recovery codes: {}",
+            on.html
+        );
+        assert_eq!(
+            jar.send(Method::GET, "/admin/moderation", None)
+                .await
+                .status,
+            StatusCode::OK
+        );
     }
 );
 
@@ -621,7 +911,8 @@ backend_tests!(
 async fn csp_reports_are_rate_limited_per_address() {
     let test = crate::support::test_db(crate::support::Backend::Sqlite).await;
     let app = auth_app(test).await;
-    let report = r#"{"csp-report":{"violated-directive":"script-src-elem","blocked-uri":"inline"}}"#;
+    let report =
+        r#"{"csp-report":{"violated-directive":"script-src-elem","blocked-uri":"inline"}}"#;
     let post = || {
         Request::post("/csp-report")
             .header(header::CONTENT_TYPE, "application/csp-report")
@@ -630,14 +921,23 @@ async fn csp_reports_are_rate_limited_per_address() {
     };
     let limit = storefront::web::CSP_REPORTS_PER_IP.limit;
     for index in 0..limit {
-        let response = storefront::router(app.state.clone()).oneshot(post()).await.unwrap();
+        let response = storefront::router(app.state.clone())
+            .oneshot(post())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::NO_CONTENT, "report {index}");
     }
-    let response = storefront::router(app.state.clone()).oneshot(post()).await.unwrap();
+    let response = storefront::router(app.state.clone())
+        .oneshot(post())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key(header::RETRY_AFTER));
     // The window passes: accepted again.
     app.clock.advance(chrono::Duration::seconds(61));
-    let response = storefront::router(app.state.clone()).oneshot(post()).await.unwrap();
+    let response = storefront::router(app.state.clone())
+        .oneshot(post())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
