@@ -27,6 +27,11 @@ pub mod layout;
 pub mod product;
 pub mod search;
 pub mod session;
+// dash:
+pub mod admin;
+pub mod live;
+pub mod seller;
+pub mod two_factor;
 
 use crate::AppState;
 use axum::Router;
@@ -87,6 +92,33 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/signout", post(account::signout_submit))
         .route("/static/{file}", get(assets::static_file))
         .route("/csp-report", post(csp_report))
+        // dash: two-step sign-in, the seller and admin dashboards, live statistics.
+        .route("/signin/2fa", post(two_factor::code_submit))
+        .route(
+            "/account/2fa",
+            get(two_factor::enroll_page).post(two_factor::enroll_submit),
+        )
+        .route("/seller", get(seller::dashboard_page))
+        .route(
+            "/seller/products/new",
+            get(seller::new_product_page).post(seller::create_product_submit),
+        )
+        .route(
+            "/seller/products/{id}",
+            get(seller::edit_product_page).post(seller::edit_product_submit),
+        )
+        .route(
+            "/seller/shipments/{id}/status",
+            post(seller::advance_shipment_submit),
+        )
+        .route("/admin", get(admin::overview_page))
+        .route("/admin/live", get(live::live_events))
+        .route("/admin/moderation", get(admin::moderation_page))
+        .route("/admin/moderation/decide", post(admin::moderation_decide))
+        .route("/admin/reviews", get(admin::reviews_page))
+        .route("/admin/notifications", get(admin::notifications_page))
+        .route("/admin/users", get(admin::users_page))
+        .route("/admin/users/{id}/role", post(admin::change_role_submit))
         .layer(middleware::from_fn(etag))
         .layer(middleware::from_fn_with_state(state, security_headers))
 }
@@ -179,9 +211,27 @@ async fn etag(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+// dash: CSP reports are rate-limited per client address with the auth rate limiter.
+/// CSP violation reports per client address: 60 per minute (a page can produce several).
+pub const CSP_REPORTS_PER_IP: crate::auth::rate_limit::Rule = crate::auth::rate_limit::Rule {
+    name: "csp_report_ip",
+    limit: 60,
+    window_seconds: 60,
+};
+
 /// Receives the browser's CSP violation reports: counts and logs them (the directive and the
-/// blocked URI, at most 200 characters each).
-async fn csp_report(body: Body) -> Result<StatusCode, crate::ApiError> {
+/// blocked URI, at most 200 characters each). At most [`CSP_REPORTS_PER_IP`] per address;
+/// past that 429 `rate_limited` (with `Retry-After`).
+async fn csp_report(
+    State(state): State<AppState>,
+    meta: crate::auth::ClientMeta,
+    body: Body,
+) -> Result<StatusCode, crate::auth::AuthError> {
+    state
+        .0
+        .auth
+        .rate_limit(&CSP_REPORTS_PER_IP, &meta.ip_subject())
+        .await?;
     let bytes = axum::body::to_bytes(body, MAX_CSP_REPORT_BYTES)
         .await
         .map_err(|_| {

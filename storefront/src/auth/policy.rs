@@ -258,6 +258,28 @@ pub const ROUTES: &[RoutePolicy] = &[
     roles("PUT", "/api/v1/account/marketing-consent", ADULTS),
     roles("POST", "/api/v1/account/password", ADULTS),
     roles("POST", "/api/v1/family/children/{id}/erase", PARENTS),
+    // dash: the web's two-step sign-in and the seller and admin dashboards. Like the other web
+    // pages they are listed as public and check the role themselves (web::admin::require_staff):
+    // a guest is redirected to /signin (the event stream answers 401), a staff member without
+    // TOTP to /account/2fa, any other role gets 403 `forbidden` (sellers: /seller…; moderators
+    // and admins: /admin/moderation…; admins: the rest of /admin…).
+    public("POST", "/signin/2fa"),
+    public("GET", "/account/2fa"),
+    public("POST", "/account/2fa"),
+    public("GET", "/seller"),
+    public("GET", "/seller/products/new"),
+    public("POST", "/seller/products/new"),
+    public("GET", "/seller/products/{id}"),
+    public("POST", "/seller/products/{id}"),
+    public("POST", "/seller/shipments/{id}/status"),
+    public("GET", "/admin"),
+    public("GET", "/admin/live"),
+    public("GET", "/admin/moderation"),
+    public("POST", "/admin/moderation/decide"),
+    public("GET", "/admin/reviews"),
+    public("GET", "/admin/notifications"),
+    public("GET", "/admin/users"),
+    public("POST", "/admin/users/{id}/role"),
 ];
 
 /// Returns the entry of a route.

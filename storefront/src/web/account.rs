@@ -20,7 +20,7 @@ use axum::response::Response;
 use maud::html;
 
 /// The local path to go to after signing in (`/orders` unless a safe `next` is given).
-fn next_path(next: Option<&str>) -> String {
+pub(super) fn next_path(next: Option<&str>) -> String {
     next.filter(|path| crate::banners::is_local_path(path))
         .unwrap_or("/orders")
         .to_owned()
@@ -85,10 +85,28 @@ async fn sign_in(
 ) -> Result<Response, AuthError> {
     let issued = match session::login(state, &web.meta, login, password).await? {
         LoginOutcome::Session(issued) => *issued,
-        LoginOutcome::TotpRequired { .. } => {
-            return Err(ApiError::forbidden("totp_not_on_web", web.t(T::TotpNotOnWeb)).into());
+        // dash: the code step of a two-step sign-in (web::two_factor).
+        LoginOutcome::TotpRequired { challenge_token } => {
+            return Ok(super::two_factor::code_step(
+                web,
+                &challenge_token,
+                next,
+                StatusCode::OK,
+                None,
+            ));
         }
     };
+    finish_sign_in(state, web, issued, next).await
+}
+
+/// Opens the web session of a signed-in account: the session cookies, the guest cart merged
+/// into the account's, and a redirect to `next` (or to turning on TOTP for staff without it).
+pub(super) async fn finish_sign_in(
+    state: &AppState,
+    web: &Web,
+    issued: session::IssuedSession,
+    next: &str,
+) -> Result<Response, AuthError> {
     if let Some(token) = &web.cart_token {
         cart::merge_guest_cart(
             &state.0.db,
@@ -116,8 +134,18 @@ async fn sign_in(
     {
         headers.append(header::SET_COOKIE, value);
     }
+    // dash: staff without TOTP turn it on first; staff land on their dashboard.
     let next = if issued.account.role.requires_totp() && !issued.account.totp_enabled {
-        "/".to_owned()
+        if next == "/orders" {
+            "/account/2fa".to_owned()
+        } else {
+            format!(
+                "/account/2fa?next={}",
+                percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+            )
+        }
+    } else if next == "/orders" && issued.account.role.requires_totp() {
+        super::two_factor::home_of(issued.account.role).to_owned()
     } else {
         next.to_owned()
     };

@@ -56,9 +56,20 @@ pub static SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+// dash: the dashboards' script (live statistics over EventSource, image upload).
+/// The seller and admin dashboards' script (loaded by those pages only).
+pub static DASH_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "dash",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/dash.js"),
+    )
+});
+
 /// `GET /static/{file}`: a hashed asset, cacheable forever.
 pub async fn static_file(Path(file): Path<String>) -> Response {
-    let asset = [&*STYLESHEET, &*SCRIPT]
+    let asset = [&*STYLESHEET, &*SCRIPT, &*DASH_SCRIPT]
         .into_iter()
         .find(|asset| asset.name == file);
     match asset {

@@ -82,6 +82,16 @@ pub fn search_bar(web: &Web, query: &str, age_months: u16) -> Markup {
     }
 }
 
+// dash: the dashboard of a staff role, for the header.
+fn dashboard_link(role: crate::auth::Role) -> Option<(&'static str, T)> {
+    match role {
+        crate::auth::Role::Seller => Some(("/seller", T::SellerDashboard)),
+        crate::auth::Role::Moderator => Some(("/admin/moderation", T::ModerationQueue)),
+        crate::auth::Role::Admin => Some(("/admin", T::AdminDashboard)),
+        crate::auth::Role::Parent | crate::auth::Role::Child => None,
+    }
+}
+
 /// Wraps `body` in the page shell.
 pub fn layout(web: &Web, title: &str, body: Markup) -> Markup {
     html! {
@@ -102,7 +112,11 @@ pub fn layout(web: &Web, title: &str, body: Markup) -> Markup {
                     a.logo href="/" aria-label={ "bolajon — " (web.t(T::HomeLink)) } { "bolajon" }
                     nav.account aria-label=(web.t(T::Account)) {
                         a href="/cart" { (web.t(T::Cart)) }
-                        @if let Some(_user) = &web.user {
+                        @if let Some(user) = &web.user {
+                            // dash: staff reach their dashboard from every page.
+                            @if let Some((href, label)) = dashboard_link(user.role) {
+                                a href=(href) { (web.t(label)) }
+                            }
                             a href="/orders" { (web.t(T::Orders)) }
                             form.inline action="/signout" method="post" {
                                 (csrf_field(web))

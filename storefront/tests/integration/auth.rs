@@ -1236,6 +1236,23 @@ POST /api/v1/account/erase: parent seller
 PUT /api/v1/account/marketing-consent: parent seller moderator admin
 POST /api/v1/account/password: parent seller moderator admin
 POST /api/v1/family/children/{id}/erase: parent
+POST /signin/2fa: guest child parent seller moderator admin
+GET /account/2fa: guest child parent seller moderator admin
+POST /account/2fa: guest child parent seller moderator admin
+GET /seller: guest child parent seller moderator admin
+GET /seller/products/new: guest child parent seller moderator admin
+POST /seller/products/new: guest child parent seller moderator admin
+GET /seller/products/{id}: guest child parent seller moderator admin
+POST /seller/products/{id}: guest child parent seller moderator admin
+POST /seller/shipments/{id}/status: guest child parent seller moderator admin
+GET /admin: guest child parent seller moderator admin
+GET /admin/live: guest child parent seller moderator admin
+GET /admin/moderation: guest child parent seller moderator admin
+POST /admin/moderation/decide: guest child parent seller moderator admin
+GET /admin/reviews: guest child parent seller moderator admin
+GET /admin/notifications: guest child parent seller moderator admin
+GET /admin/users: guest child parent seller moderator admin
+POST /admin/users/{id}/role: guest child parent seller moderator admin
 ";
 
 #[test]

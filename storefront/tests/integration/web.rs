@@ -4,6 +4,9 @@
 //! The browser tests (Chromium + axe-core) are in [`e2e`].
 
 mod e2e;
+// dash:
+mod dash_e2e;
+mod dash_http;
 
 use crate::auth::{AuthApp, auth_app, call, user_with_role};
 use crate::backend_tests;
