@@ -19,8 +19,12 @@
 //! * **similar**: content neighbours (the nearest allowed vectors to the product's own
 //!   embedding when it has one, else category / brand / price / age neighbours) blended with
 //!   co-view associations;
-//! * **bought together**: co-purchase associations of the basket's products, summed; filled
-//!   up with trending products when the baskets know too little;
+//! * **bought together**: the co-purchase model ([`ItemModel`], EASE with a learned popularity
+//!   prior, see the `ease` module) scores the basket's products together; basket products
+//!   outside the model (too few baskets to be among [`ItemModelSettings::max_products`]) add
+//!   their cosine associations; filled up with trending products when the baskets know too
+//!   little. A candidate never bought with any of the basket's products is labelled
+//!   `trending` (the model's prior put it there), never `bought_together`;
 //! * **trending**: time-decayed views and purchases (half-life chosen by the caller), then
 //!   units sold for products without recent events (so a new shop still gets a list);
 //! * **for you**: the shopper's own history (recently viewed, wishlist, purchases; newer
@@ -28,8 +32,9 @@
 //!   already bought products are excluded; an empty history falls back to trending (cold
 //!   start).
 //!
-//! Associations are normalised with the cosine `c(a,b) / sqrt(c(a) c(b))`, so a product bought
-//! with everything (milk, batteries) does not dominate every list the way raw counts would.
+//! Associations (co-views, for-you seeds, products outside the co-purchase model) are
+//! normalised with the cosine `c(a,b) / sqrt(c(a) c(b))`, so a product bought with everything
+//! (milk, batteries) does not dominate every list the way raw counts would.
 
 use crate::collector::{FilterSpec, SegmentFilter, read_dense};
 use crate::doc::{Lang, ProductId};
@@ -41,7 +46,7 @@ use crate::{Error, Result};
 use moderation::Audience;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, TantivyDocument};
 
 /// Most recommendations per request.
@@ -60,6 +65,10 @@ const MAX_SEEDS: usize = 20;
 /// Seeds whose content neighbours are looked up (each costs a scan of the allowed set).
 const MAX_CONTENT_SEEDS: usize = 5;
 
+mod ease;
+
+pub use ease::{ItemModel, ItemModelSettings, MIN_LAMBDA};
+
 /// Co-occurrence counts of products within groups (baskets, or one viewer's products).
 #[derive(Debug, Clone, Default)]
 pub struct CoCounts {
@@ -67,6 +76,31 @@ pub struct CoCounts {
     groups: HashMap<ProductId, u32>,
     /// Groups holding both products, per pair (stored both ways).
     pairs: HashMap<ProductId, HashMap<ProductId, u32>>,
+    /// Non-empty groups counted.
+    total_groups: u64,
+    /// The item model last fitted on these counts, with its settings.
+    model: ModelCache,
+}
+
+/// The fitted item model, kept until the counts change (or other settings are asked for).
+#[derive(Debug, Default)]
+struct ModelCache(Mutex<Option<(ItemModelSettings, Option<Arc<ItemModel>>)>>);
+
+impl ModelCache {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(ItemModelSettings, Option<Arc<ItemModel>>)>> {
+        match self.0.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+impl Clone for ModelCache {
+    fn clone(&self) -> Self {
+        Self(Mutex::new(self.lock().clone()))
+    }
 }
 
 impl CoCounts {
@@ -82,6 +116,11 @@ impl CoCounts {
                 distinct.push(*product);
             }
         }
+        if distinct.is_empty() {
+            return;
+        }
+        self.model = ModelCache::default();
+        self.total_groups += 1;
         for product in &distinct {
             *self.groups.entry(*product).or_default() += 1;
         }
@@ -120,6 +159,26 @@ impl CoCounts {
     /// Returns whether no group was counted.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
+    }
+
+    /// Returns the number of (non-empty) groups counted.
+    pub fn total_groups(&self) -> u64 {
+        self.total_groups
+    }
+
+    /// Returns the item model fitted on these counts with `settings` (`None` when no product
+    /// was grouped with another, or the model is off). The fit is kept and reused until a
+    /// group is added or other settings are asked for; concurrent callers wait for one fit.
+    pub fn item_model(&self, settings: &ItemModelSettings) -> Option<Arc<ItemModel>> {
+        let mut cached = self.model.lock();
+        if let Some((fitted_with, model)) = cached.as_ref()
+            && fitted_with == settings
+        {
+            return model.clone();
+        }
+        let model = ItemModel::fit(self, settings).map(Arc::new);
+        *cached = Some((*settings, model.clone()));
+        model
     }
 
     /// Returns the products seen with `product`, each with its cosine association
@@ -191,6 +250,8 @@ pub struct RecSignals {
     pub co_purchase: CoCounts,
     /// Time-decayed views and purchases.
     pub trending: Trending,
+    /// How the co-purchase model of "bought together" is fitted.
+    pub bought_together: ItemModelSettings,
 }
 
 impl RecSignals {
@@ -201,6 +262,7 @@ impl RecSignals {
             co_view: CoCounts::default(),
             co_purchase: CoCounts::default(),
             trending: Trending::new(half_life_secs, reference),
+            bought_together: ItemModelSettings::default(),
         }
     }
 }
@@ -493,9 +555,24 @@ impl Blend {
         weight: f64,
         excluded: &[ProductId],
     ) {
-        let mut list: Vec<(ProductId, f64)> = list
+        let labelled = list
             .into_iter()
-            .filter(|(product, score)| {
+            .map(|(product, score)| (product, score, reason))
+            .collect();
+        self.add_labelled_list(screen, labelled, weight, excluded);
+    }
+
+    /// [`Self::add_list`] with a reason per entry (one scale for the whole list).
+    fn add_labelled_list(
+        &mut self,
+        screen: &Screen,
+        list: Vec<(ProductId, f64, Reason)>,
+        weight: f64,
+        excluded: &[ProductId],
+    ) {
+        let mut list: Vec<(ProductId, f64, Reason)> = list
+            .into_iter()
+            .filter(|(product, score, _)| {
                 *score > 0.0
                     && score.is_finite()
                     && !excluded.contains(product)
@@ -504,10 +581,10 @@ impl Blend {
             .collect();
         list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(CANDIDATES);
-        let Some(best) = list.first().map(|(_, score)| *score) else {
+        let Some(best) = list.first().map(|(_, score, _)| *score) else {
             return;
         };
-        for (product, score) in list {
+        for (product, score, reason) in list {
             self.scores.entry(product).or_default()[Self::slot(reason)] += weight * score / best;
         }
     }
@@ -589,20 +666,8 @@ pub(crate) fn run_recommend(
         }
         RecommendKind::BoughtTogether(basket) => {
             excluded.extend(basket.iter().copied());
-            let mut together: HashMap<ProductId, f64> = HashMap::new();
-            for product in basket.iter().take(MAX_GROUP) {
-                for (other, association) in signals.co_purchase.associated(*product) {
-                    *together.entry(other).or_default() += association;
-                }
-            }
-            let mut blend = Blend::default();
-            blend.add_list(
-                &screen,
-                together.into_iter().collect(),
-                Reason::BoughtTogether,
-                1.0,
-                &excluded,
-            );
+            let basket = &basket[..basket.len().min(MAX_GROUP)];
+            let blend = bought_together(&screen, signals, basket, &excluded);
             let cold_start = blend.is_empty();
             let mut picked = blend.top(&screen, limit);
             fill_with_trending(&screen, signals, &mut picked, limit, &excluded);
@@ -632,6 +697,53 @@ pub(crate) fn run_recommend(
         items.push(Recommendation { hit, reason });
     }
     Ok(Recommendations { items, cold_start })
+}
+
+/// Scores the products bought with `basket`: the co-purchase model over the basket's products
+/// it holds, plus the cosine associations of those it does not.
+fn bought_together(
+    screen: &Screen,
+    signals: &RecSignals,
+    basket: &[ProductId],
+    excluded: &[ProductId],
+) -> Blend {
+    let counts = &signals.co_purchase;
+    let model = counts.item_model(&signals.bought_together);
+    let mut blend = Blend::default();
+    if let Some(scored) = model.as_ref().and_then(|model| model.score(basket)) {
+        let labelled = scored
+            .into_iter()
+            .map(|(product, score)| {
+                let bought_with = basket
+                    .iter()
+                    .any(|seed| counts.together(*seed, product) > 0);
+                let reason = if bought_with {
+                    Reason::BoughtTogether
+                } else {
+                    Reason::Trending
+                };
+                (product, score, reason)
+            })
+            .collect();
+        blend.add_labelled_list(screen, labelled, 1.0, excluded);
+    }
+    let mut outside: HashMap<ProductId, f64> = HashMap::new();
+    for product in basket {
+        if model.as_ref().is_some_and(|model| model.contains(*product)) {
+            continue;
+        }
+        for (other, association) in counts.associated(*product) {
+            *outside.entry(other).or_default() += association;
+        }
+    }
+    blend.add_list(
+        screen,
+        outside.into_iter().collect(),
+        Reason::BoughtTogether,
+        1.0,
+        excluded,
+    );
+    blend
 }
 
 /// Recommends from a history: each seed's co-view, co-purchase and content neighbours.

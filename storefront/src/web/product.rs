@@ -1,26 +1,120 @@
 //! `GET /products/{id}`: gallery, variants with stock (the add-to-cart form), reviews with the
-//! verified-purchase badge, and the places the recommendations fill later.
+//! verified-purchase badge, and the engine's recommendations: similar items and frequently
+//! bought together.
+//!
+//! The recommendations are for the audience the page names (`?age_months=`, as the search
+//! page), else for the youngest age the product itself is made for, so that every product
+//! shown beside it suits the youngest child it suits. They go through
+//! `crate::recommendations::recommend` like the API: approved and in-age products only, and a
+//! signed-in child's parental controls (with search off the lists are left out).
 
+use super::home::CardProduct;
 use super::i18n::T;
 use super::layout::{format_age_range, format_som};
+use super::search::{age_from_query, product_card};
 use super::session::{Web, csrf_field};
 use crate::db::dispatch;
+use crate::recommendations::{Asker, recommend};
 use crate::routes::products::{ProductView, load_product_view, parse_product_id};
 use crate::{ApiError, AppState};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use engine::{Audience, ProductId, RecommendKind};
 use maud::{Markup, html};
+
+/// Products shown in each recommendation list of the page.
+pub const RECOMMENDATIONS_SHOWN: usize = 8;
 
 /// `GET /products/{id}`.
 pub async fn product_page(
     State(state): State<AppState>,
     web: Web,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
-    match render(&state, &web, &id).await {
+    let age = raw.as_deref().and_then(age_from_query);
+    match render(&state, &web, &id, age).await {
         Ok(response) => response,
         Err(error) => web.error_page(&error),
+    }
+}
+
+/// The page's two recommendation lists.
+#[derive(Debug, Default)]
+struct Recommended {
+    similar: Vec<CardProduct>,
+    together: Vec<CardProduct>,
+}
+
+/// Asks the engine for one list; a refusal (a child whose search is off, a product the
+/// audience may not see) leaves it empty, and so does a failure, which is logged: the product
+/// page never fails because of its recommendations.
+async fn recommended(
+    state: &AppState,
+    web: &Web,
+    audience: Audience,
+    kind: RecommendKind,
+) -> Vec<CardProduct> {
+    let asker = Asker {
+        user: web.user.as_ref(),
+        audience,
+    };
+    let name = kind.name();
+    match recommend(
+        state,
+        asker,
+        kind,
+        RECOMMENDATIONS_SHOWN,
+        web.lang.engine_lang(),
+    )
+    .await
+    {
+        Ok(found) => found
+            .items
+            .into_iter()
+            .map(|item| CardProduct {
+                id: item.hit.id.0,
+                title: item.hit.title,
+                price: item.hit.price,
+                age_min_months: item.hit.age_min_months,
+                age_max_months: item.hit.age_max_months,
+                in_stock: item.hit.in_stock,
+                image_url: item.hit.image_url,
+            })
+            .collect(),
+        Err(error) if error.status.is_client_error() => Vec::new(),
+        Err(error) => {
+            tracing::warn!(
+                kind = name,
+                ?error,
+                "product page recommendations failed: {name}"
+            );
+            Vec::new()
+        }
+    }
+}
+
+async fn recommendations_for(
+    state: &AppState,
+    web: &Web,
+    product: &ProductView,
+    age: Option<u16>,
+) -> Recommended {
+    let age = age.unwrap_or(product.age_min_months);
+    let Ok(audience) = Audience::new(i64::from(age)) else {
+        return Recommended::default();
+    };
+    let id = ProductId(product.id);
+    Recommended {
+        similar: recommended(state, web, audience, RecommendKind::Similar(id)).await,
+        together: recommended(
+            state,
+            web,
+            audience,
+            RecommendKind::BoughtTogether(vec![id]),
+        )
+        .await,
     }
 }
 
@@ -39,7 +133,12 @@ async fn seller_name(state: &AppState, seller_id: i64) -> Result<Option<String>,
     Ok(name.map(|(name,)| name))
 }
 
-async fn render(state: &AppState, web: &Web, raw_id: &str) -> Result<Response, ApiError> {
+async fn render(
+    state: &AppState,
+    web: &Web,
+    raw_id: &str,
+    age: Option<u16>,
+) -> Result<Response, ApiError> {
     let id = parse_product_id(raw_id).map_err(|_| {
         ApiError::not_found(
             "product_not_found",
@@ -50,7 +149,8 @@ async fn render(state: &AppState, web: &Web, raw_id: &str) -> Result<Response, A
     let product_id = i64::try_from(product.id).map_err(ApiError::internal)?;
     let reviews = state.0.db.published_reviews(product_id).await?;
     let seller = seller_name(state, product.seller_id as i64).await?;
-    let body = product_body(web, &product, seller.as_deref(), &reviews);
+    let recommended = recommendations_for(state, web, &product, age).await;
+    let body = product_body(web, &product, seller.as_deref(), &reviews, &recommended);
     Ok(web.page(StatusCode::OK, &product.title, body))
 }
 
@@ -64,6 +164,7 @@ fn product_body(
     product: &ProductView,
     seller: Option<&str>,
     reviews: &[crate::reviews::ReviewView],
+    recommended: &Recommended,
 ) -> Markup {
     let lang = web.lang;
     let descriptions = &product.descriptions;
@@ -158,15 +259,22 @@ fn product_body(
                 }
             }
         }
-        // Filled from the recommendations API by a later change (similar items and
-        // frequently bought together); hidden until then.
-        section #similar data-product-id=(product.id) aria-labelledby="similar-heading" hidden {
-            h2 #similar-heading { (web.t(T::SimilarItems)) }
-            ul.grid {}
+        // The engine's recommendations; a list with nothing in it is left out.
+        @if !recommended.similar.is_empty() {
+            section #similar data-product-id=(product.id) aria-labelledby="similar-heading" {
+                h2 #similar-heading { (web.t(T::SimilarItems)) }
+                ul.grid {
+                    @for card in &recommended.similar { (product_card(web, card, None)) }
+                }
+            }
         }
-        section #bought-together data-product-id=(product.id) aria-labelledby="together-heading" hidden {
-            h2 #together-heading { (web.t(T::BoughtTogether)) }
-            ul.grid {}
+        @if !recommended.together.is_empty() {
+            section #bought-together data-product-id=(product.id) aria-labelledby="together-heading" {
+                h2 #together-heading { (web.t(T::BoughtTogether)) }
+                ul.grid {
+                    @for card in &recommended.together { (product_card(web, card, None)) }
+                }
+            }
         }
     }
 }

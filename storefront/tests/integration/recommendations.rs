@@ -542,3 +542,111 @@ backend_tests!(
         }
     }
 );
+
+// recs:
+/// The product ids linked from the page section `id`, in order (empty when absent).
+fn section_products(html: &str, id: &str) -> Vec<u64> {
+    let Some(start) = html.find(&format!("<section id=\"{id}\"")) else {
+        return Vec::new();
+    };
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").expect("the section ends")];
+    section
+        .split("href=\"/products/")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+backend_tests!(
+    the_product_page_shows_similar_items_and_bought_together_from_the_engine,
+    |test: TestDb| async move {
+        let app = recs_app(test).await;
+        let products = visible_products(&app, 4).await;
+        let [(a, sku_a), (b, sku_b), (c, sku_c), (d, sku_d)] = &products[..] else {
+            unreachable!()
+        };
+        let (_, parent) = user_with_role(&app, Role::Parent).await;
+        order(&app, &parent, &[sku_a, sku_b], true).await;
+        order(&app, &parent, &[sku_a, sku_b], true).await;
+        order(&app, &parent, &[sku_a, sku_c], true).await;
+        order(&app, &parent, &[sku_a, sku_d], false).await;
+        refresh(&app).await;
+        let mut browser = crate::web::Browser::new(&app.state);
+        let page = browser
+            .get(&format!("/products/{a}?age_months={AGE}&lang=en"))
+            .await;
+        assert_eq!(page.status.as_u16(), 200);
+        assert!(page.html.contains("Frequently bought together"));
+        assert!(page.html.contains("Similar items"));
+        let together = section_products(&page.html, "bought-together");
+        let similar = section_products(&page.html, "similar");
+        // The same lists, in the same order, as the API gives for this audience.
+        let api = |kind: &'static str| {
+            let app = &app;
+            async move {
+                let uri = format!(
+                    "/api/v1/recommendations/{kind}/{a}?age_months={AGE}&limit={}",
+                    storefront::web::product::RECOMMENDATIONS_SHOWN
+                );
+                ids(get(app, &uri, None).await.expect(200))
+            }
+        };
+        assert_eq!(together[..2], [*b, *c], "{together:?}");
+        // An order never paid is not a purchase.
+        assert!(!together[..2].contains(d));
+        assert_eq!(together, api("bought-together").await);
+        assert_eq!(similar, api("similar").await);
+        assert!(!similar.is_empty());
+        assert!(!together.contains(a) && !similar.contains(a));
+        // Every product shown is approved and suits the page's audience.
+        let shown: Vec<String> = together
+            .iter()
+            .chain(&similar)
+            .map(u64::to_string)
+            .collect();
+        let suitable = scalar(
+            &app.test.db,
+            &format!(
+                "SELECT COUNT(DISTINCT id) FROM products WHERE id IN ({}) \
+                 AND status = 'approved' AND age_min_months <= {AGE} AND age_max_months >= {AGE}",
+                shown.join(",")
+            ),
+        )
+        .await;
+        let distinct: std::collections::BTreeSet<&String> = shown.iter().collect();
+        assert_eq!(suitable, distinct.len() as i64);
+
+        // Without an age on the page: for the youngest the product is made for.
+        let youngest = scalar(
+            &app.test.db,
+            &format!("SELECT age_min_months FROM products WHERE id = {a}"),
+        )
+        .await;
+        let page = browser.get(&format!("/products/{a}")).await;
+        assert_eq!(page.status.as_u16(), 200);
+        let uri = format!(
+            "/api/v1/recommendations/similar/{a}?age_months={youngest}&limit={}",
+            storefront::web::product::RECOMMENDATIONS_SHOWN
+        );
+        assert_eq!(
+            section_products(&page.html, "similar"),
+            ids(get(&app, &uri, None).await.expect(200))
+        );
+        // An audience the product does not suit: the page still shows the product, and no
+        // similar items (the engine refuses a product the audience may not see).
+        let age_max = scalar(
+            &app.test.db,
+            &format!("SELECT age_max_months FROM products WHERE id = {a}"),
+        )
+        .await;
+        if age_max < 216 {
+            let page = browser
+                .get(&format!("/products/{a}?age_months={}", age_max + 1))
+                .await;
+            assert_eq!(page.status.as_u16(), 200);
+            assert!(section_products(&page.html, "similar").is_empty());
+            assert!(!page.html.contains("id=\"similar\""));
+        }
+    }
+);
