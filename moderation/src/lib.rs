@@ -15,6 +15,7 @@ mod listing;
 mod normalize;
 mod query;
 mod small_parts;
+mod toxicity;
 
 pub use audience::{AgeBand, Audience, MAX_AGE_MONTHS};
 pub use classifier::{ClassifierKind, ClassifierSignal, MODEL_UNAVAILABLE};
@@ -22,6 +23,9 @@ pub use config::ScreeningConfig;
 pub use listing::{ListingInput, screen_listing, screen_listing_with};
 pub use normalize::normalize_for_screening;
 pub use query::{QueryVerdict, screen_query, screen_query_with};
+pub use toxicity::{
+    CALIBRATION_FORMAT, CalibrationFile, FormCalibration, FormRecord, TextForm, ToxicityCalibration,
+};
 
 use serde::{Deserialize, Serialize};
 

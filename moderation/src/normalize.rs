@@ -578,8 +578,18 @@ fn mark_word_chars(items: &[RawItem]) -> Vec<bool> {
             Raw::Symbol('!' | '|' | '#' | '%') => {
                 word[i] = prev(i).is_some_and(is_letter) && next(i).is_some_and(is_letter);
             }
-            Raw::Symbol(_) => {
-                word[i] = prev(i).is_some_and(is_letter) || next(i).is_some_and(is_letter);
+            Raw::Symbol(c) => {
+                // A lone symbol between the separators of a spaced-out word (`v.@.p.e`).
+                let separator = |j: usize| match items[j].raw {
+                    Raw::Space => true,
+                    Raw::Punct(p) => is_joiner(p),
+                    Raw::Letter(_) | Raw::Digit(_) | Raw::Symbol(_) | Raw::Ignorable => false,
+                };
+                let spaced = matches!(c, '@' | '$' | '€')
+                    && prev(i).is_some_and(|j| separator(j) && prev(j).is_some_and(is_letter))
+                    && next(i).is_some_and(|j| separator(j) && next(j).is_some_and(is_letter));
+                word[i] =
+                    spaced || prev(i).is_some_and(is_letter) || next(i).is_some_and(is_letter);
             }
             Raw::Ignorable | Raw::Space | Raw::Punct(_) => {}
         }
@@ -641,6 +651,22 @@ fn build(items: &[RawItem], word: &[bool]) -> FoldedText {
                     .all(|it| matches!(it.raw, Raw::Letter(_) | Raw::Ignorable))
         })
         .collect();
+    // A lone leetspeak digit or symbol (`4` in `v.4.p.3`) may stand in a spaced-out word.
+    let single_leet: Vec<bool> = raw_tokens
+        .iter()
+        .map(|t| {
+            let mut chars = items[t.items.clone()]
+                .iter()
+                .filter(|it| !matches!(it.raw, Raw::Ignorable));
+            let leet = chars.next().is_some_and(|it| match it.raw {
+                Raw::Digit(d) => leet_readings(d).len() > 1,
+                Raw::Symbol(c) => !leet_readings(c).is_empty(),
+                Raw::Letter(_) | Raw::Ignorable | Raw::Space | Raw::Punct(_) => false,
+            });
+            leet && chars.next().is_none()
+        })
+        .collect();
+    let single_char = |k: usize| single_letter[k] || single_leet[k];
 
     // Gaps that are spaced-out letters: runs of at least three single-letter tokens.
     let gap_chars = |t: &RawToken| -> Vec<char> {
@@ -659,20 +685,31 @@ fn build(items: &[RawItem], word: &[bool]) -> FoldedText {
             && chars.iter().all(|&c| c == ' ' || is_joiner(c))
             && !chars.contains(&'\n')
     };
+    // Runs may hold lone leetspeak digits or symbols (`v.4.p.3`, `3.l.e.k.t.r.0.n`) when
+    // letters are at least half of them and one opens the run, or two thirds of them, so
+    // numbers (`3 в 1`, `1 и 2`) are never joined.
     let mut joined_before = vec![false; raw_tokens.len()];
+    let mut in_spaced_word = vec![false; raw_tokens.len()];
     let mut run_start = 0;
     for k in 0..=raw_tokens.len() {
         let continues = k < raw_tokens.len()
-            && single_letter[k]
+            && single_char(k)
             && k > run_start
-            && single_letter[k - 1]
+            && single_char(k - 1)
             && short_gap(&gap_chars(&raw_tokens[k]));
         if continues {
             continue;
         }
         // Close the run [run_start, k).
-        if k >= run_start + 3 && single_letter[run_start] {
+        let letters = (run_start..k).filter(|&j| single_letter[j]).count();
+        let length = k.saturating_sub(run_start);
+        let mostly_letters = run_start < raw_tokens.len()
+            && ((single_letter[run_start] && letters * 2 >= length) || letters * 3 >= length * 2);
+        if length >= 3 && mostly_letters {
             joined_before[run_start + 1..k]
+                .iter_mut()
+                .for_each(|j| *j = true);
+            in_spaced_word[run_start..k]
                 .iter_mut()
                 .for_each(|j| *j = true);
         }
@@ -721,7 +758,13 @@ fn build(items: &[RawItem], word: &[bool]) -> FoldedText {
             out.token_of_unit.push(k - 1);
         }
         let unit_start = out.units.len();
-        push_token_units(items, token, field_script, &mut out.units);
+        push_token_units(
+            items,
+            token,
+            field_script,
+            in_spaced_word[k],
+            &mut out.units,
+        );
         while out.token_of_unit.len() < out.units.len() {
             out.token_of_unit.push(k);
         }
@@ -795,6 +838,7 @@ fn push_token_units(
     items: &[RawItem],
     token: &RawToken,
     field_script: Script,
+    in_spaced_word: bool,
     units: &mut Vec<Unit>,
 ) {
     let token_items = &items[token.items.clone()];
@@ -897,7 +941,7 @@ fn push_token_units(
                         .is_some_and(|it| matches!(it.raw, Raw::Digit(_)))
                 };
                 let lone = !digit_at(j + 1) && (j == 0 || !digit_at(j - 1));
-                let readings = if letters > 0 && lone && letter_like >= digits {
+                let readings = if (letters > 0 && lone && letter_like >= digits) || in_spaced_word {
                     leet_readings(d)
                 } else {
                     &[]
@@ -1064,6 +1108,10 @@ mod tests {
         assert_eq!(normalize_for_screening("в-е-й-п"), "veyp");
         // Two single letters are not a spaced-out word.
         assert_eq!(normalize_for_screening("a b"), "a b");
+        // Lone leetspeak digits and symbols join a spaced-out word; numbers do not.
+        assert_eq!(normalize_for_screening("v.4.p.3"), "v4p3");
+        assert_eq!(normalize_for_screening("v.@.p.e"), "vape");
+        assert_eq!(normalize_for_screening("3 в 1"), "3 v 1");
     }
 
     #[test]

@@ -17,8 +17,11 @@ use crate::moderation_queue::{ItemRow, QueueState};
 use crate::routes::products::{ImageView, LocalizedText, VariantView};
 use crate::{ApiError, App};
 use chrono::{DateTime, Utc};
-use models::toxicity::{Thresholds, Toxicity};
-use moderation::{ClassifierKind, ClassifierSignal, ListingInput, ScreeningConfig, Verdict};
+use models::toxicity::{Thresholds, Toxicity, ToxicityScore};
+use moderation::{
+    ClassifierKind, ClassifierSignal, ListingInput, ScreeningConfig, TextForm, ToxicityCalibration,
+    Verdict,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use store::{ListingWrite, Refused};
@@ -344,9 +347,29 @@ impl ScreeningSettings {
     }
 
     /// Maps a toxicity probability scored by a head with `head` thresholds onto the
-    /// screening's scale, with the configured thresholds.
+    /// screening's scale, with the configured thresholds (one mapping for every language;
+    /// screening uses [`ScreeningSettings::toxicity_score_in`]).
     pub fn toxicity_score(&self, probability: f32, head: Thresholds) -> f32 {
         calibrate_toxicity(probability, self.toxicity_thresholds(head), &self.rules)
+    }
+
+    /// Returns the per-language-form mapping of toxicity probabilities for the head tagged
+    /// `head` (`moderation::ToxicityCalibration`: the committed calibration when it was made
+    /// for this head), with the configured probabilities replacing its own when set.
+    pub fn toxicity_calibration(&self, head: &str, thresholds: Thresholds) -> ToxicityCalibration {
+        let calibration = ToxicityCalibration::for_head(head, thresholds);
+        match self.toxicity {
+            Some((review, reject)) => calibration.with_override(review, reject),
+            None => calibration,
+        }
+    }
+
+    /// Maps the toxicity score of a text in language form `form` onto the screening's scale:
+    /// per-form calibrated thresholds, and no rejection by the model alone where the head has
+    /// no training data (Uzbek).
+    pub fn toxicity_score_in(&self, form: TextForm, score: &ToxicityScore) -> f32 {
+        self.toxicity_calibration(&score.model, score.thresholds)
+            .score(&self.rules, form, score.probability)
     }
 }
 
@@ -402,13 +425,16 @@ pub async fn screen(
     let config = settings.rules;
     let forms = |texts: &ProductTexts, what: &str| {
         [
-            ("uz", &texts.uz),
-            ("uz-Cyrl", &texts.uz_cyrl),
-            ("ru", &texts.ru),
-            ("en", &texts.en),
+            (TextForm::UzLatn, &texts.uz),
+            (TextForm::UzCyrl, &texts.uz_cyrl),
+            (TextForm::Ru, &texts.ru),
+            (TextForm::En, &texts.en),
         ]
         .into_iter()
-        .filter_map(|(lang, text)| text.clone().map(|text| (format!("{what}.{lang}"), text)))
+        .filter_map(|(form, text)| {
+            text.clone()
+                .map(|text| (format!("{what}.{}", form.code()), text, form))
+        })
         .collect::<Vec<_>>()
     };
     let mut prose = forms(&product.title, "title");
@@ -426,7 +452,7 @@ pub async fn screen(
         ),
         Some(classifier) => {
             let tag = classifier.head().tag().to_string();
-            let texts: Vec<String> = prose.iter().map(|(_, text)| text.clone()).collect();
+            let texts: Vec<String> = prose.iter().map(|(_, text, _)| text.clone()).collect();
             let scored = crate::run_blocking(move || {
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
                 classifier.score_many(&refs)
@@ -436,10 +462,10 @@ pub async fn screen(
                 Ok(results) => prose
                     .iter()
                     .zip(results)
-                    .map(|((field, _), result)| match result {
+                    .map(|((field, _, form), result)| match result {
                         Toxicity::Scored(score) => ClassifierSignal::Scored {
                             kind: ClassifierKind::TextToxicity,
-                            score: settings.toxicity_score(score.probability, score.thresholds),
+                            score: settings.toxicity_score_in(*form, &score),
                             model: score.model.to_string(),
                             subject: field.clone(),
                         },
@@ -471,7 +497,7 @@ pub async fn screen(
         .iter()
         .fold(screened_by, |all, model| format!("{all} + {model}"));
     classifiers.extend(image_signals);
-    let mut texts: Vec<&str> = prose.iter().map(|(_, text)| text.as_str()).collect();
+    let mut texts: Vec<&str> = prose.iter().map(|(_, text, _)| text.as_str()).collect();
     for variant in &product.variants {
         texts.extend(variant.options.values().map(String::as_str));
     }

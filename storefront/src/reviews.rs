@@ -14,7 +14,7 @@ use crate::{ApiError, App};
 use chrono::{DateTime, Duration, Utc};
 use models::toxicity::Toxicity;
 use moderation::{
-    ClassifierKind, ClassifierSignal, Decision, ListingInput, MAX_AGE_MONTHS,
+    ClassifierKind, ClassifierSignal, Decision, ListingInput, MAX_AGE_MONTHS, TextForm,
     normalize_for_screening, screen_listing_with,
 };
 use serde::{Deserialize, Serialize};
@@ -196,7 +196,9 @@ async fn screen_text(app: &App, text: &str) -> Result<(Vec<ReviewReason>, String
             let signal = match scored.map(|mut all| all.pop()) {
                 Ok(Some(Toxicity::Scored(score))) => ClassifierSignal::Scored {
                     kind: ClassifierKind::TextToxicity,
-                    score: settings.toxicity_score(score.probability, score.thresholds),
+                    // A review declares no language: its form is read from the text, for
+                    // the per-form calibration.
+                    score: settings.toxicity_score_in(TextForm::detect(text), &score),
                     model: score.model.to_string(),
                     subject: "review".into(),
                 },

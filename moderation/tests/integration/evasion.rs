@@ -138,6 +138,10 @@ fn evasion_does_not_create_false_alarms() {
         "a b c d — alphabet cards",
         "Uzum sharbati",
         "Rails 111SD series, CR2032 included",
+        "Коляска 3 в 1, с люлькой",
+        "Набор 2 в 1 и 3 в 1",
+        "Uch g‘ildirakli 3 x 4 o‘lcham, 1 a 2 b",
+        "A 4 B 5 format",
     ] {
         assert_eq!(
             decide(&[text], "misc", 36, 144),
@@ -198,6 +202,17 @@ const VAPE_VARIANTS: &[(&str, &str)] = &[
     ("slashed", "v/a/p/e"),
     ("starred", "v*a*p*e"),
     ("dotted ru caps", "В.Е.Й.П 5000"),
+    // Separators between leetspeak letters.
+    ("dotted leet", "v.4.p.3 5000"),
+    ("dotted leet caps", "V.4.P.3"),
+    ("hyphenated leet", "v-4-p-3 5000"),
+    ("spaced leet", "v 4 p 3 5000"),
+    ("underscored leet", "v_4_p_3"),
+    ("slashed leet", "v/4/p/e"),
+    ("dotted @", "v.@.p.e 5000"),
+    ("dotted leet ru", "в.3.й.п одноразовый"),
+    ("spaced leet ru", "в 3 й п 5000"),
+    ("dotted leet e-cig", "3.l.e.k.t.r.0.n s.1.g.a.r.e.t"),
     // Emoji.
     ("emoji around", "\u{1F4A8}vape\u{1F4A8} 5000"),
     ("emoji between letters", "v\u{1F4A8}a\u{1F4A8}p\u{1F4A8}e"),

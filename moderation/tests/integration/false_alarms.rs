@@ -96,3 +96,82 @@ fn decimal_ages_are_one_number() {
         assert_eq!(decide(&[text], "toys", 18, 48), Decision::Approve, "{text}");
     }
 }
+
+/// A vaporiser is held as a vape; one that humidifies, diffuses, steams or sterilises is not.
+#[test]
+fn vaporisers_are_held_unless_they_humidify_or_steam() {
+    for text in [
+        "Компактный испаритель «Pen» с USB-зарядкой",
+        "Ixcham bug‘latgich «Pen», USB orqali quvvatlanadi",
+        "Compact vaporizer, USB charging",
+    ] {
+        assert_ne!(
+            decide(&[text], "stationery", 120, 216),
+            Decision::Approve,
+            "{text}"
+        );
+    }
+    for text in [
+        "Увлажнитель воздуха для детской с испарителем, 3 л",
+        "Havo namlagich, bug‘latgich filtri bilan, bolalar xonasi uchun",
+        "Cool mist humidifier with vaporizer pad for the nursery",
+        "Стерилизатор-испаритель для бутылочек",
+    ] {
+        assert_eq!(
+            decide(&[text], "baby-care", 0, 36),
+            Decision::Approve,
+            "{text}"
+        );
+    }
+    // Liqueur by another name.
+    assert_ne!(
+        decide(&["Вишнёвая наливка домашняя, 0,5 л"], "gift-sets", 36, 216),
+        Decision::Approve
+    );
+    assert_ne!(
+        decide(&["Smok Nord 5 pod-tizimi, 2000 mAh"], "tablets", 144, 216),
+        Decision::Approve
+    );
+}
+
+/// Wordings the evaluation missed in one language form alone: a lager in English, a pod kit,
+/// women's lace underwear in Uzbek and Russian.
+#[test]
+fn lager_pod_kits_and_womens_lace_underwear_are_not_approved() {
+    for (text, slug, min) in [
+        (
+            "Sarbast lager, 0.5 L × 6. Light lager, 4.5% ABV.",
+            "party-supplies",
+            0,
+        ),
+        ("Smok Nord 5 pod kit, 2000 mAh", "tablets", 144),
+        (
+            "Dantelli ichki kiyim to‘plami, shaffof, ayollar uchun",
+            "clothing-134-164",
+            144,
+        ),
+        (
+            "Дантелли ички кийим тўплами, шаффоф, аёллар учун",
+            "clothing-134-164",
+            144,
+        ),
+        (
+            "Кружевной комплект белья, прозрачный, женский",
+            "clothing-134-164",
+            144,
+        ),
+    ] {
+        assert_ne!(decide(&[text], slug, min, 216), Decision::Approve, "{text}");
+    }
+    for text in [
+        "Комплект постельного белья для детской кроватки",
+        "Paxta ichki kiyim to‘plami, o‘g‘il bolalar uchun",
+        "Детское термобельё, 2 предмета",
+    ] {
+        assert_eq!(
+            decide(&[text], "clothing", 24, 96),
+            Decision::Approve,
+            "{text}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod listings;
 mod properties;
 mod query;
 mod small_parts;
+mod toxicity_calibration;
 
 use moderation::{Decision, ListingInput, Verdict, screen_listing};
 

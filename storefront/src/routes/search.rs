@@ -263,6 +263,22 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::parse(raw.as_deref())?;
+    search_as(&state, user.as_ref(), &client, params)
+        .await
+        .map(Json)
+}
+
+/// Searches for `user` (a guest when `None`) as the API does, for the API and the web page
+/// alike: a child's parental controls, kids' query screening (a young audience's unsafe query
+/// gets no results and the `safety` answer; a child's is logged for the parent), and a
+/// guest's or grown-up's successful searches feeding autocomplete.
+pub async fn search_as(
+    state: &AppState,
+    user: Option<&crate::auth::CurrentUser>,
+    client: &crate::auth::ClientMeta,
+    params: SearchParams,
+) -> Result<SearchResponse, ApiError> {
+    let state = state.clone();
     // A child's search follows the parent's search mode and is logged for the parent.
     let rules = match &user {
         Some(user) if user.role == Role::Child => {
@@ -277,7 +293,7 @@ pub async fn search(
     };
     let Some((child, controls)) = rules else {
         if crate::query_safety::screen(&state.0.screening.rules, asker, &params.q).is_some() {
-            return Ok(Json(blocked_response(&state, &params)));
+            return Ok(blocked_response(&state, &params));
         }
         let response = execute(&state, params).await?;
         // A first page that found something feeds autocomplete's popular queries (children's
@@ -287,10 +303,10 @@ pub async fn search(
                 &state,
                 &response.query,
                 response.age_months,
-                &client,
+                client,
             );
         }
-        return Ok(Json(response));
+        return Ok(response);
     };
     let now = state.0.auth.now();
     if let Err(refused) = screen_time::check_search_allowed(&controls) {
@@ -300,7 +316,7 @@ pub async fn search(
     if let Some(verdict) = crate::query_safety::screen(&state.0.screening.rules, asker, &params.q) {
         let reason = crate::query_safety::log_reason(&verdict);
         screen_time::log_search(&state.0.db, child, &params.q, Some(reason.as_str()), now).await?;
-        return Ok(Json(blocked_response(&state, &params)));
+        return Ok(blocked_response(&state, &params));
     }
     screen_time::log_search(&state.0.db, child, &params.q, None, now).await?;
     let mut response = execute(&state, params).await?;
@@ -315,7 +331,7 @@ pub async fn search(
         response.facets.price_ranges.clear();
         response.facets.in_stock = 0;
     }
-    Ok(Json(response))
+    Ok(response)
 }
 
 /// The answer to a blocked query: no hits, no facets, the safety message and categories.

@@ -7,7 +7,8 @@ use super::layout::{
     AGE_CHOICES, DEFAULT_AGE_MONTHS, format_age, format_age_range, format_som, search_bar,
 };
 use super::session::Web;
-use crate::routes::search::{SearchHit, SearchParams, SearchResponse, decode_pairs, execute};
+use crate::query_safety::QuerySafety;
+use crate::routes::search::{SearchHit, SearchParams, SearchResponse, decode_pairs, search_as};
 use crate::{ApiError, AppState};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -170,7 +171,10 @@ pub async fn search_page(
     search_page_for(&state, &web, raw.as_deref().unwrap_or_default()).await
 }
 
-/// Renders the search page for a raw query string.
+/// Renders the search page for a raw query string. The search runs as the API's does
+/// (`routes::search::search_as`): a child's parental controls, and for a child or a young
+/// audience an unsafe query answered with the gentle safety message in the page's language
+/// and safe categories instead of results (a child's logged for the parent).
 pub async fn search_page_for(state: &AppState, web: &Web, raw: &str) -> Response {
     let query = PageQuery::parse(raw);
     let age = query
@@ -180,7 +184,7 @@ pub async fn search_page_for(state: &AppState, web: &Web, raw: &str) -> Response
         .unwrap_or(DEFAULT_AGE_MONTHS);
     let result = match query.api_query(web.lang.code()) {
         Ok(api_query) => match SearchParams::parse(Some(&api_query)) {
-            Ok(params) => execute(state, params).await,
+            Ok(params) => search_as(state, web.user.as_ref(), &web.meta, params).await,
             Err(error) => Err(error),
         },
         Err(error) => Err(error),
@@ -192,9 +196,15 @@ pub async fn search_page_for(state: &AppState, web: &Web, raw: &str) -> Response
     };
     match result {
         Ok(response) => {
-            let body = html! {
-                (search_bar(web, &query.q, age))
-                (results(state, web, &query, age, &response))
+            let body = match &response.safety {
+                Some(safety) => html! {
+                    (search_bar(web, &query.q, age))
+                    (safe_answer(web, age, safety))
+                },
+                None => html! {
+                    (search_bar(web, &query.q, age))
+                    (results(state, web, &query, age, &response))
+                },
             };
             web.page(StatusCode::OK, &title, body)
         }
@@ -206,6 +216,28 @@ pub async fn search_page_for(state: &AppState, web: &Web, raw: &str) -> Response
             web.page(error.status, &title, body)
         }
         Err(error) => web.error_page(&error),
+    }
+}
+
+/// The gentle answer to a young audience's unsafe query: the safety message (in the page's
+/// language) and safe categories to explore, no results.
+fn safe_answer(web: &Web, age: u16, safety: &QuerySafety) -> Markup {
+    html! {
+        section.safe-answer aria-labelledby="safe-answer-heading" data-safety-code=(safety.code) {
+            h1 #safe-answer-heading role="status" { (safety.message) }
+            @if !safety.suggested_categories.is_empty() {
+                h2 { (web.t(T::Categories)) }
+                ul.safe-categories {
+                    @for category in &safety.suggested_categories {
+                        li {
+                            a href={ "/search?category=" (category.slug) "&age_months=" (age) } {
+                                (category.name)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -228,3 +228,93 @@ backend_tests!(
         assert_eq!(blocked_log(&app, &family).await, 2);
     }
 );
+
+// The web search page answers like the API (issue 5, item 4): a young audience's unsafe
+// query shows the gentle message in the page's language and safe categories, never a
+// product; a child's is logged for the parent's dashboard; an adult for an adult audience is
+// not screened.
+backend_tests!(
+    the_search_page_answers_an_unsafe_query_gently_and_logs_a_childs_for_the_parent,
+    |test: TestDb| async move {
+        let app = catalogue_app(test).await;
+        let family = family(&app).await;
+        let word = ordinary_word(&app).await;
+        let mut browser = crate::web::Browser::new(&app.state);
+        let page_uri = |q: &str, age: u16, lang: &str| {
+            format!("/search?q={}&age_months={age}&lang={lang}", encode(q))
+        };
+        let assert_gentle = |html: &str, part: &str, what: &str| {
+            assert!(
+                html.contains("data-safety-code=\"unsafe_query\""),
+                "{what}: no safety answer\n{html}"
+            );
+            assert!(html.contains(part), "{what}: not in its language\n{html}");
+            assert!(
+                !html.contains("href=\"/products/"),
+                "{what}: a product shown"
+            );
+            assert!(
+                html.contains("class=\"safe-categories\"")
+                    && html.contains("href=\"/search?category="),
+                "{what}: no safe categories\n{html}"
+            );
+        };
+
+        // An ordinary search finds products and shows no safety answer.
+        let plain = browser.get(&page_uri(&word, 72, "uz")).await;
+        assert_eq!(plain.status, axum::http::StatusCode::OK);
+        assert!(plain.html.contains("href=\"/products/"), "{}", plain.html);
+        assert!(!plain.html.contains("data-safety-code"));
+
+        // A guest shopping for a 6-year-old: the same words with unsafe intent, in every
+        // language of the page.
+        for (lang, part) in [
+            ("uz", "Keling, boshqa qiziqarli"),
+            ("uz-Cyrl", "Келинг, бошқа қизиқарли"),
+            ("ru", "Давай поищем"),
+            ("en", "find something fun instead"),
+        ] {
+            let page = browser
+                .get(&page_uri(&format!("{word} v4pe"), 72, lang))
+                .await;
+            assert_eq!(page.status, axum::http::StatusCode::OK, "{lang}");
+            assert_gentle(&page.html, part, lang);
+        }
+        // Guests are not logged for anyone.
+        assert_eq!(blocked_log(&app, &family).await, 0);
+
+        // A child signed in: blocked whatever audience the page names, and logged once.
+        let child = format!("Bearer {}", family.child);
+        for age in [72, 216] {
+            let page = browser
+                .get_with(&page_uri("в.о.д.к.а", age, "ru"), "authorization", &child)
+                .await;
+            assert_eq!(page.status, axum::http::StatusCode::OK);
+            assert_gentle(&page.html, "Давай поищем", "child");
+        }
+        assert_eq!(blocked_log(&app, &family).await, 2);
+        let board = get(&app, "/api/v1/family/dashboard", Some(&family.parent)).await;
+        let refused = board["children"][0]["blocked_searches"].as_array().unwrap();
+        assert_eq!(refused.len(), 2, "{board}");
+        assert_eq!(refused[0]["query"], "в.о.д.к.а");
+        assert_eq!(refused[0]["reason"], "unsafe_query:alcohol");
+        // The child's ordinary search through the page still finds products, logged unblocked.
+        let ordinary = browser
+            .get_with(&page_uri(&word, 72, "uz"), "authorization", &child)
+            .await;
+        assert!(
+            ordinary.html.contains("href=\"/products/"),
+            "{}",
+            ordinary.html
+        );
+        assert_eq!(blocked_log(&app, &family).await, 2);
+
+        // A parent searching for an adult audience is not screened.
+        let parent = format!("Bearer {}", family.parent);
+        let adult = browser
+            .get_with(&page_uri("vodka", 216, "ru"), "authorization", &parent)
+            .await;
+        assert_eq!(adult.status, axum::http::StatusCode::OK);
+        assert!(!adult.html.contains("data-safety-code"), "{}", adult.html);
+    }
+);
