@@ -154,9 +154,14 @@ pub fn query_vectors(seed: u64, count: usize) -> Result<(Vec<String>, Vec<f32>)>
         &digest[..16]
     ));
     let vectors = if path.is_file() {
-        relevance::cached_embeddings(&path, &refs, E5_DIMENSION, EMBED_CHUNK, &|_| {
-            anyhow::bail!("cached query vectors are incomplete")
-        }, &|_, _| {})?
+        relevance::cached_embeddings(
+            &path,
+            &refs,
+            E5_DIMENSION,
+            EMBED_CHUNK,
+            &|_| anyhow::bail!("cached query vectors are incomplete"),
+            &|_, _| {},
+        )?
     } else {
         let e5 = load_e5()?;
         relevance::cached_embeddings(

@@ -167,11 +167,7 @@ pub async fn run_search_bench(args: &SearchBenchArgs) -> anyhow::Result<()> {
         Some(dir) => Engine::open_or_create(dir)?,
         None => Engine::in_memory()?,
     });
-    let e5 = if vector_modes {
-        Some(load_e5()?)
-    } else {
-        None
-    };
+    let e5 = if vector_modes { Some(load_e5()?) } else { None };
     let stats = if vector_modes {
         build_with_cached_vectors(&engine, &catalog, args.partial_vectors)?
     } else {
@@ -269,7 +265,10 @@ pub async fn run_search_bench(args: &SearchBenchArgs) -> anyhow::Result<()> {
         };
         println!(
             "{}",
-            in_process.line(&format!("{} in-process, 1 thread{vectors_note}", mode.name()))
+            in_process.line(&format!(
+                "{} in-process, 1 thread{vectors_note}",
+                mode.name()
+            ))
         );
         println!(
             "mean matches per query: {:.0}",
@@ -374,7 +373,10 @@ pub async fn run_search_bench(args: &SearchBenchArgs) -> anyhow::Result<()> {
             "build >= 5000 products/s [{}]",
             verdict(stats.rate() >= 5_000.0)
         ),
-        format!("searchable within 1s [{}]", verdict(freshness.max <= Duration::from_secs(1))),
+        format!(
+            "searchable within 1s [{}]",
+            verdict(freshness.max <= Duration::from_secs(1))
+        ),
     ];
     if let Some(in_process) = in_process_lexical {
         targets.push(format!(

@@ -175,9 +175,9 @@ impl ModelHub {
         let (embedder, batcher) =
             self.read(|loaded| (loaded.embedder.clone(), loaded.query_batcher.clone()));
         let embedder = embedder?;
-        if let Some(batcher) = batcher.filter(|_| {
-            self.batching.load(std::sync::atomic::Ordering::Relaxed)
-        }) {
+        if let Some(batcher) =
+            batcher.filter(|_| self.batching.load(std::sync::atomic::Ordering::Relaxed))
+        {
             return Some(batcher.embed(text.to_owned()).await);
         }
         let text = text.to_owned();
@@ -629,7 +629,10 @@ mod tests {
         // Batching off: the same vectors.
         hub.set_query_batching(false);
         let vector = hub.embed_query(&texts[3]).await.unwrap().unwrap();
-        assert_eq!(vector, embedder.embed(TextKind::Query, &[&texts[3]]).unwrap()[0]);
+        assert_eq!(
+            vector,
+            embedder.embed(TextKind::Query, &[&texts[3]]).unwrap()[0]
+        );
         // No embedder: nothing.
         assert!(ModelHub::absent().embed_query("x").await.is_none());
     }

@@ -313,7 +313,9 @@ mod tests {
             .flat_map(|i| {
                 unit(
                     (0..dimension)
-                        .map(|d| ((i * 31 + d as u32 * 17) as f32 * 0.37).sin() + (i % 7) as f32 * 0.1)
+                        .map(|d| {
+                            ((i * 31 + d as u32 * 17) as f32 * 0.37).sin() + (i % 7) as f32 * 0.1
+                        })
                         .collect(),
                 )
             })
@@ -342,9 +344,16 @@ mod tests {
         }
         // As good as hnsw_rs's own search on the same links (within noise), and near exact.
         assert!(hits * 100 >= graph_hits * 98, "{hits} vs {graph_hits}");
-        assert!(hits as f64 >= 0.95 * 10.0 * (count as f64 / 97.0).ceil(), "{hits}");
+        assert!(
+            hits as f64 >= 0.95 * 10.0 * (count as f64 / 97.0).ceil(),
+            "{hits}"
+        );
         // An empty graph finds nothing.
         let empty = FlatLinks::freeze(&AnnGraph::new(GraphParams::default(), 1));
-        assert!(empty.search(&[], dimension, &arena[..dimension], 10, 64).is_empty());
+        assert!(
+            empty
+                .search(&[], dimension, &arena[..dimension], 10, 64)
+                .is_empty()
+        );
     }
 }

@@ -50,7 +50,9 @@ fn a_blocked_parent_category_hides_its_whole_subtree_in_every_mode() {
         only: None,
     };
     for mode in SearchMode::ALL {
-        let results = engine.search(child(), &request(mode, blocked.clone())).unwrap();
+        let results = engine
+            .search(child(), &request(mode, blocked.clone()))
+            .unwrap();
         // 11 is in 2, 12 and 15 in 2's child 3: all hidden.
         assert_eq!(sorted(hit_ids(&results)), vec![10, 13, 14], "{mode:?}");
         if mode == SearchMode::Lexical {
@@ -68,10 +70,13 @@ fn a_blocked_parent_category_hides_its_whole_subtree_in_every_mode() {
     }
     // Unrestricted, everything is found.
     let all = engine
-        .search(child(), &SearchRequest {
-            per_page: 100,
-            ..SearchRequest::new("o‘yinchoq")
-        })
+        .search(
+            child(),
+            &SearchRequest {
+                per_page: 100,
+                ..SearchRequest::new("o‘yinchoq")
+            },
+        )
         .unwrap();
     assert_eq!(all.total, 6);
 }
@@ -87,7 +92,9 @@ fn an_allowed_parent_category_admits_its_subtree_and_approved_products() {
         }),
     };
     for mode in SearchMode::ALL {
-        let results = engine.search(child(), &request(mode, only.clone())).unwrap();
+        let results = engine
+            .search(child(), &request(mode, only.clone()))
+            .unwrap();
         // Toys (1) and every descendant, except the blocked 3 (whose product 15 stays hidden
         // although approved one by one), plus the approved book 14.
         assert_eq!(sorted(hit_ids(&results)), vec![10, 11, 13, 14], "{mode:?}");

@@ -16,7 +16,10 @@ async fn bad_search_suggest_and_recommendation_input_is_a_stable_4xx() {
         (format!("{q}&per_page=100000000"), "invalid_per_page"),
         (format!("{q}&per_page=-5"), "invalid_per_page"),
         (format!("{q}&page=10001"), "invalid_page"),
-        (format!("{q}&page=101&per_page=100"), "result_window_exceeded"),
+        (
+            format!("{q}&page=101&per_page=100"),
+            "result_window_exceeded",
+        ),
         (format!("{q}&mode=vector"), "invalid_mode"),
         (format!("{q}&mode="), "invalid_mode"),
         (format!("{q}&mode=HYBRID%00"), "invalid_mode"),
@@ -45,9 +48,18 @@ async fn bad_search_suggest_and_recommendation_input_is_a_stable_4xx() {
             "/api/v1/search?age_months=60&price_min=1&price_max=100000000".to_owned(),
             "empty_query",
         ),
-        ("/api/v1/suggest?q=lego&age_months=60&limit=100000".to_owned(), "invalid_limit"),
-        ("/api/v1/suggest?q=lego&age_months=60&limit=-1".to_owned(), "invalid_limit"),
-        ("/api/v1/suggest?q=lego&age_months=500".to_owned(), "invalid_age"),
+        (
+            "/api/v1/suggest?q=lego&age_months=60&limit=100000".to_owned(),
+            "invalid_limit",
+        ),
+        (
+            "/api/v1/suggest?q=lego&age_months=60&limit=-1".to_owned(),
+            "invalid_limit",
+        ),
+        (
+            "/api/v1/suggest?q=lego&age_months=500".to_owned(),
+            "invalid_age",
+        ),
         ("/api/v1/suggest?q=lego".to_owned(), "missing_age"),
         (
             format!("/api/v1/suggest?q={}&age_months=60", "a".repeat(101)),
@@ -68,8 +80,11 @@ async fn bad_search_suggest_and_recommendation_input_is_a_stable_4xx() {
         assert_eq!(body["error"]["code"], code, "{uri}: {body}");
     }
     // An empty query with a category browses it: a well-defined result within the filters.
-    let (status, body) =
-        get_json(&state, "/api/v1/search?category=toys&age_months=60&price_max=100").await;
+    let (status, body) = get_json(
+        &state,
+        "/api/v1/search?category=toys&age_months=60&price_max=100",
+    )
+    .await;
     assert_eq!(status.as_u16(), 200, "{body}");
     let total = body["total"].as_u64().unwrap();
     assert_eq!(body["hits"].as_array().unwrap().len() as u64, total.min(20));
@@ -110,8 +125,22 @@ fn random_search_parameters_never_give_a_server_error() {
         "[a-z%]{1,6}",
     ];
     let name = prop::sample::select(vec![
-        "q", "age_months", "per_page", "page", "mode", "price_min", "price_max", "category",
-        "sort", "fusion", "alpha", "rrf_k", "in_stock", "rating_min", "limit", "lang",
+        "q",
+        "age_months",
+        "per_page",
+        "page",
+        "mode",
+        "price_min",
+        "price_max",
+        "category",
+        "sort",
+        "fusion",
+        "alpha",
+        "rrf_k",
+        "in_stock",
+        "rating_min",
+        "limit",
+        "lang",
     ]);
     let path = prop::sample::select(vec![
         "/api/v1/search",
