@@ -1,6 +1,7 @@
 //! Shared set-up for the criterion benches: generated catalogues and built indexes.
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod golden;
 pub mod moderation_eval;
 pub mod postgres_fts;

@@ -56,6 +56,9 @@ pub(crate) struct FilterSpec {
     pub(crate) in_stock: bool,
     /// Minimum rating.
     pub(crate) rating_min: Option<f64>,
+    /// A child's parental restrictions (blocked category subtrees, an allowlist); part of the
+    /// gate, like the audience.
+    pub(crate) restrictions: Option<Arc<crate::recommend::Restrictions>>,
 }
 
 /// Sort key: larger is better; the last component is the inverted product id, which makes keys
@@ -334,6 +337,23 @@ pub(crate) struct SegmentFilter {
     brand_filter: Option<u32>,
     /// For an active category filter: whether each path ordinal lies in the subtree.
     category_filter: Option<Vec<bool>>,
+    /// With parental restrictions: per path ordinal, whether the category path is admitted
+    /// (no blocked category on it and, with an allowlist, an allowed category on it), and the
+    /// ids of the products allowed one by one with their id column. A category stands for its
+    /// whole subtree because the whole path, root first, is checked.
+    restricted_paths: Option<Vec<PathRule>>,
+    allowed_products: Option<(Arc<dyn ColumnValues<u64>>, std::collections::HashSet<u64>)>,
+}
+
+/// What parental restrictions say about one category path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathRule {
+    /// A blocked category is on the path: never shown.
+    Blocked,
+    /// Shown (not blocked; allowed by category when there is an allowlist).
+    Admitted,
+    /// Not blocked, but only the allowlist's products of it are shown.
+    ProductsOnly,
 }
 
 impl SegmentFilter {
@@ -368,6 +388,42 @@ impl SegmentFilter {
             None => None,
         };
         let (youngest_bound, oldest_bound) = age_bounds(filters.age_months, filters.age_overlap);
+        let restrictions = filters
+            .restrictions
+            .as_deref()
+            .filter(|r| !r.blocked_categories.is_empty() || r.only.is_some());
+        let restricted_paths = restrictions.map(|restrictions| {
+            facts
+                .category_paths
+                .iter()
+                .map(|path| {
+                    if path
+                        .iter()
+                        .any(|category| restrictions.blocked_categories.contains(category))
+                    {
+                        PathRule::Blocked
+                    } else {
+                        match &restrictions.only {
+                            Some(only)
+                                if !path
+                                    .iter()
+                                    .any(|category| only.categories.contains(category)) =>
+                            {
+                                PathRule::ProductsOnly
+                            }
+                            _ => PathRule::Admitted,
+                        }
+                    }
+                })
+                .collect()
+        });
+        let allowed_products = match restrictions.and_then(|r| r.only.as_ref()) {
+            Some(only) => Some((
+                read_dense(fast_fields.u64(fast::ID)?, 0),
+                only.products.iter().map(|product| product.0).collect(),
+            )),
+            None => None,
+        };
         Ok(Self {
             youngest_bound,
             oldest_bound,
@@ -377,6 +433,8 @@ impl SegmentFilter {
             in_stock_required: filters.in_stock,
             brand_filter,
             category_filter,
+            restricted_paths,
+            allowed_products,
         })
     }
 
@@ -396,6 +454,22 @@ impl SegmentFilter {
             && ratings.get_val(doc) < *min
         {
             return false;
+        }
+        if let Some(rules) = &self.restricted_paths {
+            match rules
+                .get(facts.category_path as usize)
+                .copied()
+                .unwrap_or(PathRule::Blocked)
+            {
+                PathRule::Blocked => return false,
+                PathRule::Admitted => {}
+                PathRule::ProductsOnly => {
+                    return self
+                        .allowed_products
+                        .as_ref()
+                        .is_some_and(|(ids, allowed)| allowed.contains(&ids.get_val(doc)));
+                }
+            }
         }
         true
     }

@@ -469,6 +469,7 @@ impl Screen {
             price: None,
             in_stock: false,
             rating_min: None,
+            restrictions: None,
         };
         let mut segments = Vec::with_capacity(searcher.segment_readers().len());
         let mut admitted = HashMap::new();

@@ -127,6 +127,11 @@ pub struct SearchRequest {
     /// rest of the words are searched. What was understood comes back in
     /// [`SearchResults::understood`].
     pub understand: bool,
+    /// A child's parental restrictions, applied with the audience to every mode (lexical
+    /// results, the vector search's allowed set, totals and facets): a blocked category hides
+    /// its whole subtree; with an allowlist only its products and its categories' subtrees are
+    /// found.
+    pub restrictions: Option<Arc<crate::recommend::Restrictions>>,
 }
 
 impl SearchRequest {
@@ -145,6 +150,7 @@ impl SearchRequest {
             fusion: Fusion::default(),
             explain: false,
             understand: false,
+            restrictions: None,
         }
     }
 }
@@ -380,6 +386,7 @@ impl<'a> Plan<'a> {
             },
             in_stock: filters.in_stock,
             rating_min: filters.rating_min.map(f64::from),
+            restrictions: request.restrictions.clone(),
         };
         Self {
             text,

@@ -32,10 +32,12 @@
 //! than the exact scan at every share; `benches/src/bin/ann.rs` measures all three.)
 
 mod distance;
+mod flat;
 mod graph;
 mod snapshot;
 
 pub use distance::dot;
+pub use flat::FlatLinks;
 use graph::overfetch_count;
 pub use graph::{AnnGraph, GraphParams, Neighbor, exact_nearest};
 
@@ -58,6 +60,9 @@ pub(crate) const NO_EMBEDDING_KEY: u64 = 0;
 pub(crate) const NO_SLOT: u32 = u32::MAX;
 /// Fewest tombstones that trigger a compaction (whatever their share).
 const COMPACT_MIN_TOMBSTONES: usize = 16;
+/// The graph's links are copied for searching ([`FlatLinks`]) again once this many slots were
+/// added since the last copy (until then the newer slots are scanned exactly).
+const REFREEZE_AFTER: usize = 1_024;
 
 /// Tuning of the vector index.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -353,6 +358,9 @@ pub(crate) struct VectorState {
     /// Dimension of every vector; 0 while there is none.
     dimension: usize,
     graph: AnnGraph,
+    /// The graph's links as of some earlier size, for fast searching (see [`FlatLinks`]);
+    /// slots added since are scanned exactly.
+    flat: Option<FlatLinks>,
     /// Vectors by slot, back to back.
     arena: Vec<f32>,
     slots: Vec<Slot>,
@@ -370,6 +378,7 @@ impl VectorState {
         Self {
             dimension: 0,
             graph: AnnGraph::new(params.graph, 1),
+            flat: None,
             arena: Vec::new(),
             slots: Vec::new(),
             by_product: HashMap::new(),
@@ -387,15 +396,18 @@ impl VectorState {
             .filter(|(_, slot)| slot.live)
             .filter_map(|(index, slot)| Some((slot.product, u32::try_from(index).ok()?)))
             .collect();
+        let graph = snapshot
+            .graph
+            .unwrap_or_else(|| AnnGraph::new(params.graph, 1));
+        let flat = (!graph.is_empty()).then(|| FlatLinks::freeze(&graph));
         Self {
             dimension: if snapshot.slots.is_empty() {
                 0
             } else {
                 snapshot.dimension
             },
-            graph: snapshot
-                .graph
-                .unwrap_or_else(|| AnnGraph::new(params.graph, 1)),
+            graph,
+            flat,
             arena: snapshot.arena,
             slots: snapshot.slots,
             by_product,
@@ -502,9 +514,36 @@ impl VectorState {
             return (exact(), Strategy::Exact);
         }
         let ef = params.ef_search.max(k.saturating_add(k / 2));
-        let found = self
-            .graph
-            .search_overfetch(query, k, ef, share, &|slot| allowed.contains(slot));
+        let found = match &self.flat {
+            Some(flat) => {
+                let fetch = overfetch_count(k, share).min(self.slots.len());
+                let mut found =
+                    flat.search(&self.arena, self.dimension, query, fetch, ef.max(fetch));
+                found.retain(|neighbor| allowed.contains(neighbor.slot));
+                // Slots added since the links were copied: scanned exactly.
+                let copied = u32::try_from(flat.nodes()).unwrap_or(u32::MAX);
+                let total = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                if copied < total {
+                    found.extend(exact_nearest(
+                        &self.arena,
+                        self.dimension,
+                        query,
+                        k,
+                        (copied..total).filter(|slot| allowed.contains(*slot)),
+                    ));
+                    found.sort_unstable_by(|a, b| {
+                        b.similarity
+                            .total_cmp(&a.similarity)
+                            .then(a.slot.cmp(&b.slot))
+                    });
+                }
+                found.truncate(k);
+                found
+            }
+            None => self
+                .graph
+                .search_overfetch(query, k, ef, share, &|slot| allowed.contains(slot)),
+        };
         if found.len() >= k.min(allowed_count) {
             (found, Strategy::Graph)
         } else {
@@ -624,11 +663,26 @@ impl VectorIndex {
     /// open repairs from it.
     pub(crate) fn apply(&self, changes: &[VectorChange], seq: u64) {
         self.apply_in_memory(changes, seq);
+        self.refreeze_if_due();
         let compacted = self.compact_if_due();
         let due = compacted || self.read().unsaved >= self.params.snapshot_every;
         if due {
             self.save_logging_errors();
         }
+    }
+
+    /// Copies the graph's links again when many slots were added since the last copy.
+    fn refreeze_if_due(&self) {
+        let flat = {
+            let state = self.read();
+            let copied = state.flat.as_ref().map_or(0, FlatLinks::nodes);
+            let added = state.graph.len().saturating_sub(copied);
+            if added == 0 || (copied > 0 && added < REFREEZE_AFTER) {
+                return;
+            }
+            FlatLinks::freeze(&state.graph)
+        };
+        self.write().flat = Some(flat);
     }
 
     /// Replaces every vector (a rebuild) and writes a snapshot.
@@ -653,6 +707,7 @@ impl VectorIndex {
         }
         state.dimension = if state.slots.is_empty() { 0 } else { dimension };
         state.graph = AnnGraph::build(self.params.graph, state.dimension.max(1), &state.arena);
+        state.flat = (!state.graph.is_empty()).then(|| FlatLinks::freeze(&state.graph));
         state.by_product = seen;
         *self.write() = state;
         self.compact_if_due();
@@ -777,9 +832,11 @@ impl VectorIndex {
             .enumerate()
             .map(|(slot, entry)| (entry.product, slot as u32))
             .collect();
+        let flat = (!graph.is_empty()).then(|| FlatLinks::freeze(&graph));
         let compacted = VectorState {
             dimension: if products.is_empty() { 0 } else { dimension },
             graph,
+            flat,
             arena,
             slots: products,
             by_product,

@@ -10,6 +10,7 @@
 //! Forbidden dependencies: sqlx, axum, tokio.
 #![warn(missing_docs)]
 
+pub mod catalog_vectors;
 mod dataset;
 mod passage;
 mod taxonomy;

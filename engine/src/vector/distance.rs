@@ -34,28 +34,36 @@ impl pulp::WithSimd for Dot<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, simd: S) -> f32 {
-        let (a_head, a_tail) = S::as_simd_f32s(self.a);
-        let (b_head, b_tail) = S::as_simd_f32s(self.b);
-        let (a_quads, a_rest) = pulp::as_arrays::<4, S::f32s>(a_head);
-        let (b_quads, b_rest) = pulp::as_arrays::<4, S::f32s>(b_head);
-        let zero = simd.splat_f32s(0.0);
-        let mut sums = [zero; 4];
-        for (a, b) in a_quads.iter().zip(b_quads) {
-            sums[0] = simd.mul_add_f32s(a[0], b[0], sums[0]);
-            sums[1] = simd.mul_add_f32s(a[1], b[1], sums[1]);
-            sums[2] = simd.mul_add_f32s(a[2], b[2], sums[2]);
-            sums[3] = simd.mul_add_f32s(a[3], b[3], sums[3]);
-        }
-        for (a, b) in a_rest.iter().zip(b_rest) {
-            sums[0] = simd.mul_add_f32s(*a, *b, sums[0]);
-        }
-        let vector_sum = simd.add_f32s(
-            simd.add_f32s(sums[0], sums[1]),
-            simd.add_f32s(sums[2], sums[3]),
-        );
-        let tail: f32 = a_tail.iter().zip(b_tail).map(|(a, b)| a * b).sum();
-        simd.reduce_sum_f32s(vector_sum) + tail
+        dot_with(simd, self.a, self.b)
     }
+}
+
+/// The dot product on `simd`, inlined into the caller's `#[target_feature]` context (over the
+/// shorter length).
+#[inline(always)]
+pub(crate) fn dot_with<S: pulp::Simd>(simd: S, a: &[f32], b: &[f32]) -> f32 {
+    let len = a.len().min(b.len());
+    let (a_head, a_tail) = S::as_simd_f32s(&a[..len]);
+    let (b_head, b_tail) = S::as_simd_f32s(&b[..len]);
+    let (a_quads, a_rest) = pulp::as_arrays::<4, S::f32s>(a_head);
+    let (b_quads, b_rest) = pulp::as_arrays::<4, S::f32s>(b_head);
+    let zero = simd.splat_f32s(0.0);
+    let mut sums = [zero; 4];
+    for (a, b) in a_quads.iter().zip(b_quads) {
+        sums[0] = simd.mul_add_f32s(a[0], b[0], sums[0]);
+        sums[1] = simd.mul_add_f32s(a[1], b[1], sums[1]);
+        sums[2] = simd.mul_add_f32s(a[2], b[2], sums[2]);
+        sums[3] = simd.mul_add_f32s(a[3], b[3], sums[3]);
+    }
+    for (a, b) in a_rest.iter().zip(b_rest) {
+        sums[0] = simd.mul_add_f32s(*a, *b, sums[0]);
+    }
+    let vector_sum = simd.add_f32s(
+        simd.add_f32s(sums[0], sums[1]),
+        simd.add_f32s(sums[2], sums[3]),
+    );
+    let tail: f32 = a_tail.iter().zip(b_tail).map(|(a, b)| a * b).sum();
+    simd.reduce_sum_f32s(vector_sum) + tail
 }
 
 /// The graph's distance: `1 - dot`, clamped at 0 (hnsw_rs requires distances to be

@@ -271,6 +271,30 @@ impl AnnGraph {
         }
     }
 
+    /// Calls `visit` with every node's slot, level and links (slots, per layer from the
+    /// bottom), in no particular order.
+    pub(crate) fn for_each_node(&self, mut visit: impl FnMut(u32, u8, Vec<Vec<u32>>)) {
+        if self.is_empty() {
+            return;
+        }
+        for point in self.hnsw.get_point_indexation() {
+            let Ok(slot) = u32::try_from(point.get_origin_id()) else {
+                continue;
+            };
+            let layers = point
+                .get_neighborhood_id()
+                .into_iter()
+                .map(|layer| {
+                    layer
+                        .iter()
+                        .filter_map(|neighbour| u32::try_from(neighbour.get_origin_id()).ok())
+                        .collect()
+                })
+                .collect();
+            visit(slot, point.get_point_id().0, layers);
+        }
+    }
+
     /// Writes the graph as `<basename>.hnsw.graph` and `<basename>.hnsw.data` in `dir` and
     /// returns the basename used. hnsw_rs panics on I/O errors; the panic is caught here.
     pub(crate) fn dump(&self, dir: &Path, basename: &str) -> Result<String, String> {

@@ -17,3 +17,5 @@ mod scale;
 mod semantic;
 mod support;
 mod vectors;
+// speed:
+mod restrictions;

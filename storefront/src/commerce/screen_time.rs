@@ -157,13 +157,30 @@ pub fn check_search_allowed(controls: &ParentalControls) -> CommerceResult<()> {
     Ok(())
 }
 
-/// Returns whether `approved_items_only` lets the child see a product.
-pub fn product_approved(controls: &ParentalControls, product: i64, category: i64) -> bool {
-    controls.approved_product_ids.contains(&product)
-        || controls
-            .allowed_category_ids
-            .as_ref()
-            .is_some_and(|allowed| allowed.contains(&category))
+/// Returns the engine restrictions a child's controls stand for, in search, suggestions and
+/// recommendations alike: blocked categories always; in `approved_items_only` mode, an
+/// allowlist of the approved products and the allowed categories. The engine checks each
+/// product's whole category path, so a parent category covers its subtree.
+pub fn restrictions(controls: &ParentalControls) -> engine::Restrictions {
+    let id = |id: &i64| id.unsigned_abs();
+    engine::Restrictions {
+        blocked_categories: controls.blocked_category_ids.iter().map(id).collect(),
+        only: (controls.search_mode == ChildSearchMode::ApprovedItemsOnly).then(|| {
+            engine::Allowlist {
+                products: controls
+                    .approved_product_ids
+                    .iter()
+                    .map(|product| engine::ProductId(product.unsigned_abs()))
+                    .collect(),
+                categories: controls
+                    .allowed_category_ids
+                    .iter()
+                    .flatten()
+                    .map(id)
+                    .collect(),
+            }
+        }),
+    }
 }
 
 /// Records a child's search (`reason` empty unless it was refused).

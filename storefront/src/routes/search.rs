@@ -319,13 +319,13 @@ pub async fn search_as(
         return Ok(blocked_response(&state, &params));
     }
     screen_time::log_search(&state.0.db, child, &params.q, None, now).await?;
-    let mut response = execute(&state, params).await?;
+    // The parent's categories (each with its whole subtree) and approved items are applied by
+    // the engine with the audience, so pages, totals and facets only ever hold what the child
+    // may see.
+    let restrictions = std::sync::Arc::new(screen_time::restrictions(&controls));
+    let mut response = execute_restricted(&state, params, Some(restrictions)).await?;
     if controls.search_mode == ChildSearchMode::ApprovedItemsOnly {
-        // Only this page's approved hits are shown; `total` and facets are not disclosed.
-        response.hits.retain(|hit| {
-            screen_time::product_approved(&controls, hit.id as i64, hit.category.id as i64)
-        });
-        response.total = response.hits.len() as u64;
+        // Facets would hint at the rest of the catalogue: not disclosed.
         response.facets.categories.clear();
         response.facets.brands.clear();
         response.facets.price_ranges.clear();
@@ -359,6 +359,15 @@ fn blocked_response(state: &AppState, params: &SearchParams) -> SearchResponse {
 
 /// Runs a validated search (shared by the API and the HTML pages).
 pub async fn execute(state: &AppState, params: SearchParams) -> Result<SearchResponse, ApiError> {
+    execute_restricted(state, params, None).await
+}
+
+/// Runs a validated search under a child's parental `restrictions`, if any.
+pub async fn execute_restricted(
+    state: &AppState,
+    params: SearchParams,
+    restrictions: Option<std::sync::Arc<engine::Restrictions>>,
+) -> Result<SearchResponse, ApiError> {
     let catalog = state.0.catalog();
     let audience = Audience::new(i64::from(params.age_months))
         .map_err(|error| ApiError::bad_request("invalid_age", error.to_string()))?;
@@ -395,22 +404,25 @@ pub async fn execute(state: &AppState, params: SearchParams) -> Result<SearchRes
         fusion: params.fusion,
         explain: params.explain,
         understand: params.understand,
+        restrictions,
         ..SearchRequest::new(String::new())
     };
     let (mode, embedder, notice) = choose_mode(state, &params);
+    let mut request = request;
+    request.mode = mode;
+    if embedder.is_some() {
+        // Through the hub's batcher: concurrent searches share one forward pass.
+        let vector = state
+            .0
+            .models
+            .embed_query(&request.query)
+            .await
+            .map(|result| result.map_err(|error| engine::Error::InvalidRequest(error.to_string())))
+            .transpose()?;
+        request.query_vector = vector;
+    }
     let engine = state.0.engine.clone();
-    let results = run_blocking(move || {
-        let mut request = request;
-        request.mode = mode;
-        if let Some(embedder) = embedder {
-            let vector = embedder
-                .embed(models::TextKind::Query, &[request.query.as_str()])
-                .map_err(|error| engine::Error::InvalidRequest(error.to_string()))?;
-            request.query_vector = vector.into_iter().next();
-        }
-        engine.search(audience, &request)
-    })
-    .await??;
+    let results = run_blocking(move || engine.search(audience, &request)).await??;
     Ok(shape_response(&catalog, &params, results, mode, notice))
 }
 

@@ -204,11 +204,15 @@ pub async fn suggest(
     // A child whose parent turned search off gets no suggestions either.
     let child_account = user.as_ref().is_some_and(|user| user.role == Role::Child);
     let mut child = None;
+    // The parent's categories (with their subtrees) and approved items bound the suggestions
+    // as they bound the child's search.
+    let mut restrictions = None;
     if let Some(user) = user.filter(|user| user.role == Role::Child)
         && let Some((profile, controls)) = screen_time::search_rules(&state.0.db, user.id).await?
     {
         screen_time::check_search_allowed(&controls)?;
         child = Some(profile);
+        restrictions = Some(std::sync::Arc::new(screen_time::restrictions(&controls)));
     }
     // A young audience's unsafe text gets no suggestions, a friendly message and safe
     // categories; a child's is recorded for the parent (one entry per typed phrase).
@@ -272,6 +276,7 @@ pub async fn suggest(
         for (_, _, text) in queries.into_iter().take(limit) {
             let mut request = SearchRequest::new(text);
             request.per_page = 1;
+            request.restrictions = restrictions.clone();
             if engine.search(audience, &request)?.total > 0 {
                 push(
                     &mut out,
@@ -289,6 +294,7 @@ pub async fn suggest(
         let mut request = SearchRequest::new(typed.clone());
         request.per_page = (limit as u32 * 2).min(engine::MAX_PER_PAGE);
         request.lang = lang;
+        request.restrictions = restrictions.clone();
         let found = engine.search(audience, &request)?;
         let mut categories: Vec<(engine::suggest::PrefixMatch, i64, CategoryRef)> = found
             .facets

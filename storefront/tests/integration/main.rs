@@ -43,3 +43,6 @@ mod store;
 mod suggest;
 mod support;
 mod web;
+// speed:
+mod child_categories;
+mod search_bad_input;
