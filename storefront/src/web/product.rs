@@ -15,9 +15,20 @@ use maud::{Markup, html};
 /// `GET /products/{id}`.
 pub async fn product_page(
     State(state): State<AppState>,
-    web: Web,
+    mut web: Web,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
+    // kids: "recently viewed" (the account's, or the device's by its cookie).
+    if !web.is_child()
+        && let Err(error) = super::shopper_pages::record_view(&state, &mut web, &headers, &id).await
+    {
+        tracing::warn!(
+            code = error.code,
+            "recently viewed not recorded: {}",
+            error.message
+        );
+    }
     match render(&state, &web, &id).await {
         Ok(response) => response,
         Err(error) => web.error_page(&error),
@@ -130,6 +141,8 @@ fn product_body(
                 } @else {
                     p.stock-out role="status" { (web.t(T::OutOfStock)) }
                 }
+                // kids: the wishlist (queued while offline by the PWA script).
+                (super::shopper_pages::wishlist_button(web, product.id))
             }
         }
         @if let Some(description) = description {

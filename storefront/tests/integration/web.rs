@@ -4,6 +4,9 @@
 //! The browser tests (Chromium + axe-core) are in [`e2e`].
 
 mod e2e;
+// kids:
+mod kids_e2e;
+mod kids_pages;
 
 use crate::auth::{AuthApp, auth_app, call, user_with_role};
 use crate::backend_tests;
