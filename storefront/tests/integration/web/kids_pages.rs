@@ -268,7 +268,7 @@ backend_tests!(
         .await;
         // The child cannot approve it.
         let page = parent
-            .submit("/kids", &format!("/parent/requests/{request}/approve"), &[])
+            .submit("/kids/exit", &format!("/parent/requests/{request}/approve"), &[])
             .await;
         assert_eq!(page.location(), "/kids");
         // The other family cannot approve it either: 404.
@@ -419,6 +419,7 @@ backend_tests!(
         // Recently viewed: a guest's device keeps its list by cookie.
         assert!(browser.get("/recently-viewed").await.html.contains("<h1>"));
         browser.get("/products/2").await;
+        app.clock.advance(chrono::Duration::seconds(5));
         browser.get("/products/1").await;
         let recent = browser.get("/recently-viewed").await;
         let first = recent.html.find("href=\"/products/1\"").unwrap();
