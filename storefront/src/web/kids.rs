@@ -287,6 +287,10 @@ async fn kid_products(
 
 /// `GET /kids`.
 pub async fn kids_home(State(state): State<AppState>, web: Web) -> Response {
+    if web.locked.is_some() {
+        // The page shell shows the lock screen instead of any body.
+        return web.page(StatusCode::OK, web.t(T::KidsMode), html! {});
+    }
     let result = async {
         match web.user.as_ref().map(|user| user.role) {
             None => Ok(web.redirect("/signin?next=/kids")),
@@ -396,7 +400,11 @@ async fn home(state: &AppState, web: &Web, kid: &Kid) -> Result<Response, ApiErr
         Ok(picks) => picks.items.iter().map(|item| item.hit.id.0).collect(),
         // Search off: the tiles still work, the picks stay empty.
         Err(error) if error.code == "search_disabled" => Vec::new(),
-        Err(error) => return Err(error),
+        // The picks are a bonus: the home page still works without them.
+        Err(error) => {
+            tracing::warn!(code = error.code, "kids' picks failed: {}", error.message);
+            Vec::new()
+        }
     };
     let products = kid_products(state, web, kid, ids).await?;
     let body = html! {

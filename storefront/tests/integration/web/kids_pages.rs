@@ -268,7 +268,11 @@ backend_tests!(
         .await;
         // The child cannot approve it.
         let page = parent
-            .submit("/kids/exit", &format!("/parent/requests/{request}/approve"), &[])
+            .submit(
+                "/kids/exit",
+                &format!("/parent/requests/{request}/approve"),
+                &[],
+            )
             .await;
         assert_eq!(page.location(), "/kids");
         // The other family cannot approve it either: 404.
