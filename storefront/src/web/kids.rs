@@ -242,10 +242,10 @@ fn kids_search_box(web: &Web, query: &str) -> Markup {
 
 /// One product tile of kids' mode: picture first, short title, price.
 fn kids_card(web: &Web, product: &ProductView) -> Markup {
-    let label = format!("{}, {}", product.title, format_som(web.lang, product.price));
+    // The visible title and price are the link's name (read aloud as shown).
     html! {
         li.kids-card {
-            a href={ "/kids/products/" (product.id) } aria-label=(label) {
+            a href={ "/kids/products/" (product.id) } {
                 @if let Some(image) = product.images.first() {
                     img src=(image.url) alt="" width="200" height="200" loading="lazy";
                 } @else {
