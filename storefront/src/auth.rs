@@ -700,6 +700,8 @@ async fn authenticate_with(
     if role == Role::Child
         && !parts.uri.path().starts_with("/api/v1/auth/logout")
         && parts.uri.path() != kids_mode::EXIT_PATH
+        // kids: the web's PIN page that leaves kids' mode.
+        && parts.uri.path() != crate::web::kids::EXIT_PAGE
     {
         crate::commerce::screen_time::gate(&state.0.db, principal.user_id, auth.now())
             .await

@@ -32,6 +32,11 @@ pub mod admin;
 pub mod live;
 pub mod seller;
 pub mod two_factor;
+// kids:
+pub mod kids;
+pub mod parent;
+pub mod pwa;
+pub mod shopper_pages;
 
 use crate::AppState;
 use axum::Router;
@@ -54,7 +59,8 @@ pub struct WebSettings {
 /// The Content-Security-Policy of every page: nothing inline, nothing from elsewhere.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
 style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
-base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'; report-uri /csp-report";
+base-uri 'none'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'; \
+report-uri /csp-report";
 
 /// The largest CSP report read.
 const MAX_CSP_REPORT_BYTES: usize = 8 * 1024;
@@ -119,6 +125,36 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/notifications", get(admin::notifications_page))
         .route("/admin/users", get(admin::users_page))
         .route("/admin/users/{id}/role", post(admin::change_role_submit))
+        // kids: kids' mode, the parent panel, the PWA and the shopper's lists.
+        .route("/kids", get(kids::kids_home))
+        .route("/kids/enter", post(kids::kids_enter))
+        .route("/kids/search", get(kids::kids_search))
+        .route("/kids/products/{id}", get(kids::kids_product))
+        .route("/kids/ask", post(kids::kids_ask))
+        .route("/kids/asked", get(kids::kids_asked))
+            kids::EXIT_PAGE,
+            get(kids::kids_exit_page).post(kids::kids_exit_submit),
+        .route("/parent", get(parent::parent_page))
+        .route("/parent/children/{id}", get(parent::child_page))
+            "/parent/children/{id}/controls",
+            post(parent::controls_submit),
+            "/parent/children/{id}/erase",
+            post(parent::child_erase_submit),
+            "/parent/requests/{id}/approve",
+            post(parent::approve_submit),
+            "/parent/requests/{id}/decline",
+            post(parent::decline_submit),
+        .route("/parent/pin", post(parent::pin_submit))
+        .route("/parent/erase", post(parent::account_erase_submit))
+        .route("/manifest.webmanifest", get(pwa::manifest))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/offline", get(pwa::offline_page))
+        .route("/icons/{file}", get(pwa::icon))
+        .route("/wishlist", get(shopper_pages::wishlist_page))
+        .route("/wishlist/add", post(shopper_pages::wishlist_add))
+        .route("/wishlist/remove", post(shopper_pages::wishlist_remove))
+        .route("/compare", get(shopper_pages::compare_page))
+        .route("/recently-viewed", get(shopper_pages::recently_viewed_page))
         .layer(middleware::from_fn(etag))
         .layer(middleware::from_fn_with_state(state, security_headers))
 }

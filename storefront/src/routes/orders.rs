@@ -37,7 +37,7 @@ pub(crate) fn parse_path_id(raw: &str, code: &'static str, what: &str) -> Result
 }
 
 /// Resolves who buys: a parent for themselves, or an active child profile.
-async fn buyer_of(state: &AppState, user: &CurrentUser) -> Result<Buyer, ApiError> {
+pub(crate) async fn buyer_of(state: &AppState, user: &CurrentUser) -> Result<Buyer, ApiError> {
     if user.role != Role::Child {
         return Ok(Buyer {
             user: user.id,

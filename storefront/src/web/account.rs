@@ -41,6 +41,9 @@ fn signin_form(web: &Web, next: &str, status: StatusCode, error: Option<&str>) -
                 label for="password" { (web.t(T::Password)) }
                 input #password type="password" name="password" required autocomplete="current-password" maxlength="128";
                 button type="submit" { (web.t(T::SignIn)) }
+                // kids: passkey sign-in (the PWA script shows it when WebAuthn is there).
+                button.secondary #passkey-signin type="button" hidden data-next=(next) data-failed=(web.t(T::PasskeyFailed)) { (web.t(T::PasskeySignIn)) }
+                span #passkey-status role="status" {}
             }
             form.stack action="/register" method="post" aria-labelledby="register-heading" {
                 h2 #register-heading { (web.t(T::CreateAccount)) }

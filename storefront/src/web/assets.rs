@@ -67,9 +67,21 @@ pub static DASH_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+// kids:
+/// The PWA script: service worker registration, install prompt, push opt-in, passkey
+/// sign-in and the offline wishlist queue (every page works without it).
+pub static PWA_SCRIPT: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "pwa",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_str!("static/pwa.js"),
+    )
+});
+
 /// `GET /static/{file}`: a hashed asset, cacheable forever.
 pub async fn static_file(Path(file): Path<String>) -> Response {
-    let asset = [&*STYLESHEET, &*SCRIPT, &*DASH_SCRIPT]
+    let asset = [&*STYLESHEET, &*SCRIPT, &*DASH_SCRIPT, &*PWA_SCRIPT]
         .into_iter()
         .find(|asset| asset.name == file);
     match asset {

@@ -119,7 +119,8 @@ async fn render_home(state: &AppState, web: &Web, age: u16) -> Result<Response, 
         }
         section aria-labelledby="categories-heading" {
             h2 #categories-heading { (web.t(T::Categories)) }
-            ul.chips {
+            // kids: the PWA keeps these category pages for offline browsing.
+            ul.chips data-offline-keep {
                 @for row in &roots {
                     li {
                         a href={ "/search?category=" (row.slug) "&age_months=" (age) } {

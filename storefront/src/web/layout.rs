@@ -104,10 +104,21 @@ pub fn layout(web: &Web, title: &str, body: Markup) -> Markup {
                 meta name="description" content=(web.t(T::SiteTagline));
                 meta name="theme-color" content="#1f6f43";
                 link rel="stylesheet" href=(STYLESHEET.path());
+                // kids: the installable app (manifest, icons, the PWA script).
+                link rel="manifest" href="/manifest.webmanifest";
+                link rel="icon" type="image/png" sizes="192x192" href=(super::pwa::ICON_192.path());
+                link rel="apple-touch-icon" href=(super::pwa::ICON_192.path());
                 script src=(SCRIPT.path()) defer {}
+                script src=(super::assets::PWA_SCRIPT.path()) defer {}
             }
-            body {
+            // kids: the "safe zone" look for a child.
+            body class=[web.is_child().then_some("kids")] {
                 a.skip href="#main" { (web.t(T::SkipToContent)) }
+                @if web.is_child() {
+                    header.top {
+                        a.logo href="/kids" aria-label={ "bolajon — " (web.t(T::KidsMode)) } { "bolajon" }
+                    }
+                } @else {
                 header.top {
                     a.logo href="/" aria-label={ "bolajon — " (web.t(T::HomeLink)) } { "bolajon" }
                     nav.account aria-label=(web.t(T::Account)) {
@@ -125,7 +136,12 @@ pub fn layout(web: &Web, title: &str, body: Markup) -> Markup {
                         } @else {
                             a href="/signin" { (web.t(T::SignIn)) }
                         }
+                        // kids:
+                        @if web.user.as_ref().is_some_and(|user| user.role == crate::auth::Role::Parent) {
+                            a href="/parent" { (web.t(T::ParentPanel)) }
+                        }
                     }
+                }
                 }
                 main #main tabindex="-1" { (body) }
                 footer {
@@ -139,6 +155,23 @@ pub fn layout(web: &Web, title: &str, body: Markup) -> Markup {
                                         a href=(with_lang(&web.path_and_query, lang)) lang=(lang.html_lang()) hreflang=(lang.html_lang()) { (lang.own_name()) }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    // kids: the shopper's lists and the app's buttons (shown by the script).
+                    @if !web.is_child() {
+                        nav.more aria-label=(web.t(T::MoreLinks)) {
+                            ul {
+                                @if web.user.is_some() { li { a href="/wishlist" { (web.t(T::Wishlist)) } } }
+                                li { a href="/recently-viewed" { (web.t(T::RecentlyViewed)) } }
+                                li { a href="/kids" { (web.t(T::KidsMode)) } }
+                            }
+                        }
+                        div.app-buttons {
+                            button.secondary #install-app type="button" hidden { (web.t(T::InstallApp)) }
+                            @if web.user.is_some() {
+                                button.secondary #push-optin type="button" hidden data-done=(web.t(T::PushOn)) data-failed=(web.t(T::PushFailed)) { (web.t(T::EnablePush)) }
+                                span #push-status role="status" {}
                             }
                         }
                     }

@@ -29,10 +29,21 @@ pub const RECOMMENDATIONS_SHOWN: usize = 8;
 /// `GET /products/{id}`.
 pub async fn product_page(
     State(state): State<AppState>,
-    web: Web,
+    mut web: Web,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    // kids: "recently viewed" (the account's, or the device's by its cookie).
+    if !web.is_child()
+        && let Err(error) = super::shopper_pages::record_view(&state, &mut web, &headers, &id).await
+    {
+        tracing::warn!(
+            code = error.code,
+            "recently viewed not recorded: {}",
+            error.message
+        );
+    }
     let age = raw.as_deref().and_then(age_from_query);
     match render(&state, &web, &id, age).await {
         Ok(response) => response,
@@ -231,6 +242,8 @@ fn product_body(
                 } @else {
                     p.stock-out role="status" { (web.t(T::OutOfStock)) }
                 }
+                // kids: the wishlist (queued while offline by the PWA script).
+                (super::shopper_pages::wishlist_button(web, product.id))
             }
         }
         @if let Some(description) = description {

@@ -51,6 +51,10 @@ pub struct Web {
     pub cart_token: Option<String>,
     /// Cookies to set on the response.
     set_cookies: Vec<HeaderValue>,
+    // kids:
+    /// A child's session refused by the parental controls (`bedtime` or
+    /// `screen_time_exhausted`): every page shows the friendly lock screen instead.
+    pub locked: Option<&'static str>,
 }
 
 fn query_lang(parts: &Parts) -> Option<UiLang> {
@@ -89,11 +93,17 @@ impl Web {
     /// Reads the request: user, language (`?lang=`, then the cookie, then `Accept-Language`,
     /// then Uzbek), and the CSRF token (issuing the guest cookie when missing).
     pub async fn from_parts(parts: &Parts, state: &AppState) -> Self {
+        // kids: a child's session refused at bedtime or with the screen time spent.
+        let mut locked = None;
         let user = match authenticate_for_web_form(parts, state).await {
             Ok(user) => user,
             Err(error) => {
+                let code = error.api_error().code;
+                if let Some(lock) = super::kids::lock_reason(code) {
+                    locked = Some(lock);
+                }
                 // An expired or revoked session browses as a guest until it signs in again.
-                tracing::debug!(code = error.api_error().code, "web session not used");
+                tracing::debug!(code, "web session not used");
                 None
             }
         };
@@ -146,12 +156,23 @@ impl Web {
             ),
             cart_token: crate::routes::cart::guest_token(&parts.headers),
             set_cookies,
+            locked,
         }
     }
 
     /// Returns the translation of `key` in the page's language.
     pub fn t(&self, key: T) -> &'static str {
         self.lang.t(key)
+    }
+
+    // kids:
+    /// Whether the page is for a child: a kids'-mode session, or one locked by the controls.
+    pub fn is_child(&self) -> bool {
+        self.locked.is_some()
+            || self
+                .user
+                .as_ref()
+                .is_some_and(|user| user.role == crate::auth::Role::Child)
     }
 
     /// Adds a cookie to the response.
@@ -161,6 +182,23 @@ impl Web {
 
     /// Renders a page: the layout around `body`, with the cookies and caching headers.
     pub fn page(&self, status: StatusCode, title: &str, body: Markup) -> Response {
+        // kids: a locked child sees the lock screen on every page.
+        if let Some(reason) = self.locked {
+            let (title, body) = super::kids::lock_screen(self, reason);
+            let html = super::layout::layout(self, title, body);
+            let mut response = (StatusCode::FORBIDDEN, Html(html.into_string())).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(value) = HeaderValue::from_str(reason) {
+                headers.insert(ERROR_CODE_HEADER, value);
+            }
+            self.append_cookies(headers);
+            return response;
+        }
+        // kids: a child's session stays in kids' mode.
+        if self.is_child() && !super::kids::is_kids_path(&self.path_and_query) {
+            return self.redirect("/kids");
+        }
         let html = super::layout::layout(self, title, body);
         let mut response = (status, Html(html.into_string())).into_response();
         let headers = response.headers_mut();
@@ -257,6 +295,16 @@ impl WebForm {
             .rev()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.trim())
+    }
+
+    // kids:
+    /// Returns every value of field `name` (checkbox groups), trimmed, in order.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .collect()
     }
 
     /// Returns field `name`, or 400 `missing_field`.

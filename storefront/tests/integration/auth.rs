@@ -1253,6 +1253,31 @@ GET /admin/reviews: guest child parent seller moderator admin
 GET /admin/notifications: guest child parent seller moderator admin
 GET /admin/users: guest child parent seller moderator admin
 POST /admin/users/{id}/role: guest child parent seller moderator admin
+GET /kids: guest child parent seller moderator admin
+POST /kids/enter: guest child parent seller moderator admin
+GET /kids/search: guest child parent seller moderator admin
+GET /kids/products/{id}: guest child parent seller moderator admin
+POST /kids/ask: guest child parent seller moderator admin
+GET /kids/asked: guest child parent seller moderator admin
+GET /kids/exit: guest child parent seller moderator admin
+POST /kids/exit: guest child parent seller moderator admin
+GET /parent: guest child parent seller moderator admin
+GET /parent/children/{id}: guest child parent seller moderator admin
+POST /parent/children/{id}/controls: guest child parent seller moderator admin
+POST /parent/children/{id}/erase: guest child parent seller moderator admin
+POST /parent/requests/{id}/approve: guest child parent seller moderator admin
+POST /parent/requests/{id}/decline: guest child parent seller moderator admin
+POST /parent/pin: guest child parent seller moderator admin
+POST /parent/erase: guest child parent seller moderator admin
+GET /manifest.webmanifest: guest child parent seller moderator admin
+GET /sw.js: guest child parent seller moderator admin
+GET /offline: guest child parent seller moderator admin
+GET /icons/{file}: guest child parent seller moderator admin
+GET /wishlist: guest child parent seller moderator admin
+POST /wishlist/add: guest child parent seller moderator admin
+POST /wishlist/remove: guest child parent seller moderator admin
+GET /compare: guest child parent seller moderator admin
+GET /recently-viewed: guest child parent seller moderator admin
 ";
 
 #[test]

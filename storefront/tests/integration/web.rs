@@ -7,6 +7,9 @@ mod e2e;
 // dash:
 mod dash_e2e;
 mod dash_http;
+// kids:
+mod kids_e2e;
+mod kids_pages;
 
 use crate::auth::{AuthApp, auth_app, call, user_with_role};
 use crate::backend_tests;

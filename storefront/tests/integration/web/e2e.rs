@@ -24,7 +24,7 @@ use storefront::auth::rate_limit::RateLimiter;
 use storefront::auth::{AuthSettings, AuthState, SystemClock};
 use storefront::db::Db;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The XSS payloads: 20 product names, 20 reviews, 12 seller names. Each calls `xss()` or
 /// `alert()` if it ever runs.
@@ -87,12 +87,12 @@ const REVIEW_PAYLOADS: usize = 20;
 /// A word every XSS product's name carries, to find them all with one search.
 const XSS_MARKER: &str = "Xssmarker";
 
-fn e2e_dir() -> PathBuf {
+pub(crate) fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e")
 }
 
 /// Checks the browser and the npm packages; runs `npm ci` when `node_modules` is missing.
-fn ensure_toolchain() {
+pub(crate) fn ensure_toolchain() {
     assert!(
         Path::new(CHROMIUM).exists(),
         "Chromium is missing at {CHROMIUM}: apt-get install -y chromium (the browser tests never skip)"
@@ -115,7 +115,7 @@ fn ensure_toolchain() {
     }
 }
 
-async fn seed(db: &Db) {
+pub(crate) async fn seed(db: &Db) {
     let catalog = datasets::generate(7, 300);
     storefront::seed::seed_catalog(db, &catalog).await.unwrap();
     // Plenty of stock, so every scenario can buy.
@@ -308,27 +308,7 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
     ensure_toolchain();
     let test = test_db(Backend::Sqlite).await;
     seed(&test.db).await;
-    let auth = AuthState::new(
-        b"e2e-test-secret-of-at-least-32-bytes",
-        AuthSettings {
-            password: PasswordParams::INSECURE_FOR_TESTS,
-            ..AuthSettings::default()
-        },
-        RateLimiter::in_process(),
-        Arc::new(SystemClock),
-    )
-    .unwrap();
-    let engine = engine::Engine::open_or_create(&test.dir.path().join("index")).unwrap();
-    let mut state = AppState::new_with_auth(test.db.clone(), Arc::new(engine), auth)
-        .await
-        .unwrap();
-    // Payme and Click configured, so the payment page shows their links beside the card form.
-    state
-        .set_payments(storefront::payments::Payments::new(crate::payme::settings()))
-        .unwrap();
-    storefront::indexing::catch_up(&state.0, true)
-        .await
-        .unwrap();
+    let state = build_state(&test).await;
     seed_reviews(&state).await;
     let (product, query, age, latin_query) = pick_search(&state).await;
     // The home page: six featured products for the default age (5 years) and a banner.
@@ -359,10 +339,7 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
         .await
         .unwrap()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = storefront::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let (addr, server) = serve(&state).await;
 
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
     let config = json!({
@@ -376,33 +353,13 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
             "payloads": PAYLOADS.to_vec(),
         },
     });
-    let config_path = test.dir.path().join("e2e.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
     let reports_before = storefront::web::CSP_REPORTS.load(Ordering::Relaxed);
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("run.js")
-            .arg(&config_path)
-            .current_dir(e2e_dir())
-            .output()
-            .expect("node runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let results: Vec<Value> = stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    for result in &results {
-        println!("{result}");
-    }
-    assert!(
-        output.status.success(),
-        "browser tests failed (exit {:?}):\n{stdout}\n{stderr}",
-        output.status.code()
-    );
+    let results = run_node("run.js", &config, test.dir.path()).await;
+    let stdout = results
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
     let passed: Vec<&str> = results
         .iter()
         .filter(|result| result["ok"] == true)
@@ -448,4 +405,75 @@ async fn chromium_shopper_journeys_accessibility_keyboard_xss_and_screenshots() 
         }
     }
     server.abort();
+}
+
+/// The state the browser tests serve: the test database, a fresh index caught up with it, the
+/// insecure-for-tests password hashing, and Payme and Click configured (so the payment page
+/// shows their links).
+pub(crate) async fn build_state(test: &crate::support::TestDb) -> AppState {
+    let auth = AuthState::new(
+        b"e2e-test-secret-of-at-least-32-bytes",
+        AuthSettings {
+            password: PasswordParams::INSECURE_FOR_TESTS,
+            ..AuthSettings::default()
+        },
+        RateLimiter::in_process(),
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let engine = engine::Engine::open_or_create(&test.dir.path().join("index")).unwrap();
+    let mut state = AppState::new_with_auth(test.db.clone(), Arc::new(engine), auth)
+        .await
+        .unwrap();
+    state
+        .set_payments(storefront::payments::Payments::new(crate::payme::settings()))
+        .unwrap();
+    storefront::indexing::catch_up(&state.0, true)
+        .await
+        .unwrap();
+    state
+}
+
+/// Serves `state` on a random local port.
+pub(crate) async fn serve(
+    state: &AppState,
+) -> (SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let app = storefront::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    (addr, server)
+}
+
+/// Runs `node <script> <config>` in `storefront/e2e/` (the config written into `dir`), prints
+/// the result lines, fails unless node exits successfully, and returns the result lines.
+pub(crate) async fn run_node(script: &str, config: &Value, dir: &Path) -> Vec<Value> {
+    let config_path = dir.join(format!("{script}.json"));
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let script = script.to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(&script)
+            .arg(&config_path)
+            .current_dir(e2e_dir())
+            .output()
+            .expect("node runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let results: Vec<Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    for result in &results {
+        println!("{result}");
+    }
+    assert!(
+        output.status.success(),
+        "browser tests failed (exit {:?}):\n{stdout}\n{stderr}",
+        output.status.code()
+    );
+    results
 }

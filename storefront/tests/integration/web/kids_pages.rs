@@ -1,0 +1,517 @@
+//! Kids' mode, the parent panel, the PWA routes and the shopper's lists over HTTP (issue 9):
+//! every new form refuses a post without its CSRF field, a parent never reaches another
+//! family's child or request (404), a child session is kept inside kids' mode, asking a parent
+//! creates a purchase request the parent approves in the panel, the lock screen at bedtime,
+//! and the PIN that leaves kids' mode (exempt from bedtime).
+
+use super::{Browser, Page, web_app};
+use crate::auth::{AuthApp, PASSWORD, call, signed_in_parent};
+use crate::backend_tests;
+use crate::checkout::scalar;
+use crate::support::TestDb;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+const PIN: &str = "2580";
+
+/// A parent (API token and email) with one active child (id) and a PIN.
+async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
+    let (email, token, _) = signed_in_parent(app).await;
+    let child = call(Method::POST, "/api/v1/family/children")
+        .bearer(&token)
+        .json(json!({ "nickname": nickname, "age_band": "6-8", "avatar": "owl" }))
+        .send(app)
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    call(
+        Method::POST,
+        &format!("/api/v1/family/children/{child}/consent"),
+    )
+    .bearer(&token)
+    .json(json!({
+        "method": "signed_form",
+        "notice_version": storefront::auth::family::CURRENT_NOTICE_VERSION,
+        "password": PASSWORD,
+    }))
+    .send(app)
+    .await
+    .expect(201);
+    call(Method::PUT, "/api/v1/family/pin")
+        .bearer(&token)
+        .json(json!({ "pin": PIN, "password": PASSWORD }))
+        .send(app)
+        .await;
+    (email, token, child)
+}
+
+async fn signed_in(app: &AuthApp, email: &str) -> Browser {
+    let mut browser = Browser::new(&app.state);
+    let page = browser
+        .submit(
+            "/signin",
+            "/signin",
+            &[
+                ("login", email),
+                ("password", PASSWORD),
+                ("next", "/parent"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location(), "/parent");
+    browser
+}
+
+#[track_caller]
+fn assert_csrf_refused(page: &Page, what: &str) {
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{what}: {}", page.html);
+    assert_eq!(page.header("x-error-code"), "csrf_failed", "{what}");
+}
+
+backend_tests!(
+    kids_mode_parent_panel_csrf_and_authorization,
+    |test: TestDb| async move {
+        let app = web_app(test).await;
+        let (email, token, child) = family(&app, "Aziz").await;
+        let (other_email, _, other_child) = family(&app, "Lola").await;
+        let mut parent = signed_in(&app, &email).await;
+        let mut stranger = signed_in(&app, &other_email).await;
+
+        // The panel lists the parent's own child, not the other family's.
+        let panel = parent.get("/parent").await;
+        assert_eq!(panel.status, StatusCode::OK);
+        assert!(panel.html.contains("Aziz") && !panel.html.contains("Lola"));
+        let settings = format!("/parent/children/{child}");
+        assert_eq!(parent.get(&settings).await.status, StatusCode::OK);
+        // Another family's child: 404 on the page and on every form.
+        let foreign = format!("/parent/children/{other_child}");
+        let page = parent.get(&foreign).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert_eq!(page.header("x-error-code"), "child_not_found");
+        let csrf = parent.get("/parent").await.csrf();
+        for action in [format!("{foreign}/controls"), format!("{foreign}/erase")] {
+            let page = parent
+                .post(
+                    &action,
+                    &[
+                        ("_csrf", &csrf),
+                        ("password", PASSWORD),
+                        ("daily_limit", "1"),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
+        }
+        assert_eq!(
+            scalar(
+                &app.test.db,
+                &format!("SELECT COUNT(*) FROM child_profiles WHERE id = {other_child}")
+            )
+            .await,
+            1,
+            "the other family's child is untouched"
+        );
+        // A guest is sent to sign in; a seller is refused.
+        let mut guest = Browser::new(&app.state);
+        let page = guest.get("/parent").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert!(page.location().starts_with("/signin?next="));
+        assert_eq!(guest.get("/kids").await.location(), "/signin?next=/kids");
+
+        // Every new form refuses a post without the CSRF field, or with another session's.
+        let foreign_csrf = stranger.get("/parent").await.csrf();
+        for (action, fields) in [
+            (
+                format!("{settings}/controls"),
+                vec![("daily_limit", "1"), ("search_mode", "off")],
+            ),
+            (format!("{settings}/erase"), vec![("password", PASSWORD)]),
+            (
+                "/parent/pin".to_owned(),
+                vec![("pin", "1397"), ("password", PASSWORD)],
+            ),
+            ("/parent/erase".to_owned(), vec![("password", PASSWORD)]),
+            ("/parent/requests/1/approve".to_owned(), vec![]),
+            ("/parent/requests/1/decline".to_owned(), vec![]),
+            ("/kids/enter".to_owned(), vec![("child_id", "1")]),
+            ("/wishlist/add".to_owned(), vec![("product_id", "1")]),
+            ("/wishlist/remove".to_owned(), vec![("product_id", "1")]),
+        ] {
+            let page = parent.post(&action, &fields).await;
+            assert_csrf_refused(&page, &action);
+            let mut with_foreign = vec![("_csrf", foreign_csrf.as_str())];
+            with_foreign.extend_from_slice(&fields);
+            let page = parent.post(&action, &with_foreign).await;
+            assert_csrf_refused(&page, &action);
+        }
+        assert_eq!(
+            scalar(&app.test.db, "SELECT COUNT(*) FROM child_profiles").await,
+            2,
+            "nothing was erased"
+        );
+        let controls = call(
+            Method::GET,
+            &format!("/api/v1/family/children/{child}/controls"),
+        )
+        .bearer(&token)
+        .send(&app)
+        .await;
+        assert_eq!(controls.expect(200)["search_mode"], "safe");
+
+        // The settings form stores the controls (so'm become tiyin).
+        let page = parent
+            .submit(
+                &settings,
+                &format!("{settings}/controls"),
+                &[
+                    ("daily_limit", "500000"),
+                    ("monthly_limit", ""),
+                    ("approval_mode", "every_purchase"),
+                    ("blocked_category", "2"),
+                    ("search_mode", "safe"),
+                    ("screen_minutes", "90"),
+                    ("allowed_from", ""),
+                    ("allowed_until", ""),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        let controls = call(
+            Method::GET,
+            &format!("/api/v1/family/children/{child}/controls"),
+        )
+        .bearer(&token)
+        .send(&app)
+        .await;
+        let controls = controls.expect(200);
+        assert_eq!(controls["daily_limit_tiyin"], 50_000_000);
+        assert_eq!(controls["blocked_category_ids"], json!([2]));
+        assert_eq!(controls["daily_screen_minutes"], 90);
+        // A bad value is a 400 on the form, nothing stored.
+        let page = parent
+            .submit(
+                &settings,
+                &format!("{settings}/controls"),
+                &[("daily_limit", "-5"), ("search_mode", "safe")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+
+        // Kids' mode: the parent's device switches to the child.
+        let page = parent
+            .submit("/kids", "/kids/enter", &[("child_id", &child.to_string())])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        assert_eq!(page.location(), "/kids");
+        let home = parent.get("/kids").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(
+            home.html.contains("<body class=\"kids\""),
+            "the safe-zone look"
+        );
+        assert!(home.html.contains("Aziz"));
+        // A child stays inside kids' mode: grown-up pages and the panel send it back.
+        for uri in ["/", "/products/1", "/parent", "/cart", "/wishlist"] {
+            let page = parent.get(uri).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{uri}");
+            assert_eq!(page.location(), "/kids", "{uri}");
+        }
+        // The blocked category (books, product 2) is not shown to the child.
+        assert_eq!(
+            parent.get("/kids/products/2").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let product = parent.get("/kids/products/1").await;
+        assert_eq!(product.status, StatusCode::OK);
+        assert!(product.html.contains("action=\"/kids/ask\""));
+        assert!(!product.html.contains("/cart/add"), "no cart in kids' mode");
+        // Asking without the CSRF field does nothing.
+        let page = parent
+            .post("/kids/ask", &[("product_id", "1"), ("sku", "ROBOT-1")])
+            .await;
+        assert_csrf_refused(&page, "/kids/ask");
+        // A variant of another product is refused.
+        let page = parent
+            .submit(
+                "/kids/products/1",
+                "/kids/ask",
+                &[("product_id", "1"), ("sku", "BOOK-1")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            scalar(&app.test.db, "SELECT COUNT(*) FROM purchase_requests").await,
+            0
+        );
+        // "Ask a parent": the child's order waits for the parent.
+        let page = parent
+            .submit(
+                "/kids/products/1",
+                "/kids/ask",
+                &[("product_id", "1"), ("sku", "ROBOT-1")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        assert!(page.location().starts_with("/kids/asked?order="));
+        let asked = parent.get(page.location()).await;
+        assert!(
+            asked
+                .html
+                .contains("data-status=\"awaiting_parent_approval\"")
+        );
+        let request = scalar(
+            &app.test.db,
+            "SELECT id FROM purchase_requests WHERE status = 'pending'",
+        )
+        .await;
+        // The child cannot approve it.
+        let page = parent
+            .submit(
+                "/kids/exit",
+                &format!("/parent/requests/{request}/approve"),
+                &[],
+            )
+            .await;
+        assert_eq!(page.location(), "/kids");
+        // The other family cannot approve it either: 404.
+        let page = stranger
+            .submit(
+                "/parent",
+                &format!("/parent/requests/{request}/approve"),
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert_eq!(page.header("x-error-code"), "purchase_request_not_found");
+
+        // Leaving kids' mode takes the parent PIN.
+        let exit = parent.get("/kids/exit").await;
+        assert_eq!(exit.status, StatusCode::OK);
+        let page = parent
+            .submit("/kids/exit", "/kids/exit", &[("pin", "1111")])
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert!(page.html.contains("kids-notice"));
+        let page = parent.post("/kids/exit", &[("pin", PIN)]).await;
+        assert_csrf_refused(&page, "/kids/exit");
+        let page = parent
+            .submit("/kids/exit", "/kids/exit", &[("pin", PIN)])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        assert_eq!(page.location(), "/parent");
+        // The parent approves in the panel.
+        let panel = parent.get("/parent").await;
+        assert!(panel.html.contains(&format!(
+            "data-request=\"{request}\" data-status=\"pending\""
+        )));
+        let page = parent
+            .submit(
+                "/parent",
+                &format!("/parent/requests/{request}/approve"),
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        assert_eq!(
+            scalar(
+                &app.test.db,
+                &format!(
+                    "SELECT COUNT(*) FROM purchase_requests r JOIN orders o ON o.id = r.order_id \
+                     WHERE r.id = {request} AND r.status = 'approved' AND o.status = 'pending_payment'"
+                )
+            )
+            .await,
+            1
+        );
+
+        // Bedtime: every kids' page is the lock screen (403 bedtime); the PIN page still opens.
+        let now = app.state.0.auth.now().with_timezone(&chrono_tz_tashkent());
+        use chrono::Timelike as _;
+        let minute = i64::from(now.hour() * 60 + now.minute());
+        let from = (minute + 120) % 1440;
+        let until = (minute + 180) % 1440;
+        call(
+            Method::PUT,
+            &format!("/api/v1/family/children/{child}/controls"),
+        )
+        .bearer(&signed_in_parent_token(&app, &email).await)
+        .json(json!({
+            "approval_mode": "every_purchase",
+            "allowed_from_minute": from,
+            "allowed_until_minute": until,
+        }))
+        .send(&app)
+        .await
+        .expect(200);
+        let page = parent
+            .submit("/kids", "/kids/enter", &[("child_id", &child.to_string())])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        let lock = parent.get("/kids").await;
+        assert_eq!(lock.status, StatusCode::FORBIDDEN);
+        assert_eq!(lock.header("x-error-code"), "bedtime");
+        assert!(lock.html.contains("data-lock=\"bedtime\""));
+        assert!(lock.html.contains("<body class=\"kids\""));
+        let product = parent.get("/products/1").await;
+        assert_eq!(product.status, StatusCode::FORBIDDEN, "locked everywhere");
+        let exit = parent.get("/kids/exit").await;
+        assert_eq!(exit.status, StatusCode::OK, "the PIN page opens at bedtime");
+        let page = parent
+            .submit("/kids/exit", "/kids/exit", &[("pin", PIN)])
+            .await;
+        assert_eq!(page.location(), "/parent");
+        assert_eq!(parent.get("/parent").await.status, StatusCode::OK);
+    }
+);
+
+fn chrono_tz_tashkent() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(5 * 3600).unwrap()
+}
+
+async fn signed_in_parent_token(app: &AuthApp, email: &str) -> String {
+    crate::auth::login(app, email).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+backend_tests!(
+    pwa_routes_and_the_shopper_s_lists,
+    |test: TestDb| async move {
+        let app = web_app(test).await;
+        let mut browser = Browser::new(&app.state);
+        // The manifest names both icons, which are served immutable.
+        let manifest = browser.get("/manifest.webmanifest").await;
+        assert_eq!(manifest.status, StatusCode::OK);
+        assert!(
+            manifest
+                .header("content-type")
+                .starts_with("application/manifest+json")
+        );
+        let body: serde_json::Value = serde_json::from_str(&manifest.html).unwrap();
+        let icons = body["icons"].as_array().unwrap();
+        assert_eq!(icons.len(), 2);
+        for icon in icons {
+            let src = icon["src"].as_str().unwrap();
+            let page = browser.get(src).await;
+            assert_eq!(page.status, StatusCode::OK, "{src}");
+            assert_eq!(page.header("content-type"), "image/png");
+        }
+        assert_eq!(
+            browser.get("/icons/icon-192.png").await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The worker: root scope, revalidated, naming this release's hashed assets.
+        let worker = browser.get("/sw.js").await;
+        assert_eq!(worker.status, StatusCode::OK);
+        assert_eq!(worker.header("cache-control"), "no-cache");
+        let home = browser.get("/").await;
+        let stylesheet = home
+            .html
+            .split('"')
+            .find(|piece| piece.starts_with("/static/app.") && piece.ends_with(".css"))
+            .unwrap()
+            .to_owned();
+        assert!(worker.html.contains(&stylesheet), "precaches {stylesheet}");
+        assert!(home.html.contains("rel=\"manifest\""));
+        let csp = home.header("content-security-policy");
+        assert!(csp.contains("worker-src 'self'") && csp.contains("manifest-src 'self'"));
+        assert_eq!(browser.get("/offline").await.status, StatusCode::OK);
+
+        // Recently viewed: a guest's device keeps its list by cookie.
+        assert!(browser.get("/recently-viewed").await.html.contains("<h1>"));
+        browser.get("/products/2").await;
+        app.clock.advance(chrono::Duration::seconds(5));
+        browser.get("/products/1").await;
+        let recent = browser.get("/recently-viewed").await;
+        let first = recent.html.find("href=\"/products/1\"").unwrap();
+        let second = recent.html.find("href=\"/products/2\"").unwrap();
+        assert!(first < second, "newest first");
+        let mut other_device = Browser::new(&app.state);
+        assert!(
+            !other_device
+                .get("/recently-viewed")
+                .await
+                .html
+                .contains("href=\"/products/1\"")
+        );
+
+        // Compare: 2 to 4 distinct products, else 400.
+        let compare = browser.get("/compare?ids=1,2").await;
+        assert_eq!(compare.status, StatusCode::OK);
+        assert!(compare.html.contains("Robot") && compare.html.contains("Ertaklar"));
+        assert_eq!(
+            browser.get("/compare?ids=1&ids=2").await.status,
+            StatusCode::OK
+        );
+        for bad in [
+            "/compare?ids=1",
+            "/compare?ids=1,1",
+            "/compare?ids=x,2",
+            "/compare",
+        ] {
+            assert_eq!(
+                browser.get(bad).await.status,
+                StatusCode::BAD_REQUEST,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            browser.get("/compare?ids=1,3").await.status,
+            StatusCode::NOT_FOUND,
+            "an unapproved product"
+        );
+
+        // Wishlist: signed in; add and remove with the CSRF field.
+        assert_eq!(
+            browser.get("/wishlist").await.location(),
+            "/signin?next=/wishlist"
+        );
+        let (email, _, _) = signed_in_parent(&app).await;
+        let mut parent = Browser::new(&app.state);
+        parent
+            .submit(
+                "/signin",
+                "/signin",
+                &[
+                    ("login", &email),
+                    ("password", PASSWORD),
+                    ("next", "/wishlist"),
+                ],
+            )
+            .await;
+        let product = parent.get("/products/1").await;
+        assert!(product.html.contains("class=\"wishlist-add\""));
+        let page = parent
+            .submit("/products/1", "/wishlist/add", &[("product_id", "1")])
+            .await;
+        assert_eq!(page.location(), "/wishlist");
+        let page = parent
+            .submit("/products/1", "/wishlist/add", &[("product_id", "3")])
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "an unapproved product");
+        let wishlist = parent.get("/wishlist").await;
+        assert!(wishlist.html.contains("href=\"/products/1\""));
+        let page = parent
+            .submit("/wishlist", "/wishlist/remove", &[("product_id", "1")])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert!(
+            !parent
+                .get("/wishlist")
+                .await
+                .html
+                .contains("href=\"/products/1\"")
+        );
+        // The account's recently viewed is its own.
+        assert!(
+            parent
+                .get("/recently-viewed")
+                .await
+                .html
+                .contains("href=\"/products/1\"")
+        );
+    }
+);
