@@ -132,18 +132,28 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/kids/products/{id}", get(kids::kids_product))
         .route("/kids/ask", post(kids::kids_ask))
         .route("/kids/asked", get(kids::kids_asked))
+        .route(
             kids::EXIT_PAGE,
             get(kids::kids_exit_page).post(kids::kids_exit_submit),
+        )
         .route("/parent", get(parent::parent_page))
         .route("/parent/children/{id}", get(parent::child_page))
+        .route(
             "/parent/children/{id}/controls",
             post(parent::controls_submit),
+        )
+        .route(
             "/parent/children/{id}/erase",
             post(parent::child_erase_submit),
+        )
+        .route(
             "/parent/requests/{id}/approve",
             post(parent::approve_submit),
+        )
+        .route(
             "/parent/requests/{id}/decline",
             post(parent::decline_submit),
+        )
         .route("/parent/pin", post(parent::pin_submit))
         .route("/parent/erase", post(parent::account_erase_submit))
         .route("/manifest.webmanifest", get(pwa::manifest))

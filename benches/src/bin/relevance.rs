@@ -407,7 +407,7 @@ fn run_lexical_ids(set: &QuerySet) -> Result<Run> {
         }
         Ok(())
     })?;
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|slow| std::cmp::Reverse(slow.0));
     let named: Vec<String> = slowest
         .iter()
         .take(8)

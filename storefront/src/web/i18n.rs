@@ -432,7 +432,7 @@ strings! {
     Saved => ["Saqlandi", "Сақланди", "Сохранено", "Saved"],
     PurchaseRequests => ["Xarid so‘rovlari", "Харид сўровлари", "Запросы на покупку", "Purchase requests"],
     NoRequests => ["So‘rovlar yo‘q", "Сўровлар йўқ", "Запросов нет", "No requests"],
-    Approve => ["Ruxsat berish", "Рухсат бериш", "Одобрить", "Approve"],
+    ApproveRequest => ["Ruxsat berish", "Рухсат бериш", "Одобрить", "Approve"],
     Decline => ["Rad etish", "Рад этиш", "Отклонить", "Decline"],
     RequestPending => ["Javob kutmoqda", "Жавоб кутмоқда", "Ждёт ответа", "Waiting"],
     RequestApproved => ["Ruxsat berildi", "Рухсат берилди", "Одобрено", "Approved"],

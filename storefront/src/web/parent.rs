@@ -173,7 +173,7 @@ async fn render_panel(
                                 div.decide {
                                     form.inline action={ "/parent/requests/" (request.id) "/approve" } method="post" {
                                         (csrf_field(web))
-                                        button type="submit" aria-label={ (web.t(T::Approve)) ": " (nickname(request.child_id)) ", " (titles) } { (web.t(T::Approve)) }
+                                        button type="submit" aria-label={ (web.t(T::ApproveRequest)) ": " (nickname(request.child_id)) ", " (titles) } { (web.t(T::ApproveRequest)) }
                                     }
                                     form.inline action={ "/parent/requests/" (request.id) "/decline" } method="post" {
                                         (csrf_field(web))
