@@ -314,7 +314,14 @@ mod tests {
                 unit(
                     (0..dimension)
                         .map(|d| {
-                            ((i * 31 + d as u32 * 17) as f32 * 0.37).sin() + (i % 7) as f32 * 0.1
+                            // A splitmix64 hash per component: no two vectors (nearly) alike,
+                            // so the query's own slot is its unique nearest neighbour.
+                            let mut x =
+                                (u64::from(i) << 8 | d as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+                            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                            x ^= x >> 31;
+                            (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5 + (i % 7) as f32 * 0.05
                         })
                         .collect(),
                 )

@@ -283,31 +283,45 @@ backend_tests!(
         // Guests are not logged for anyone.
         assert_eq!(blocked_log(&app, &family).await, 0);
 
-        // A child signed in: blocked whatever audience the page names, and logged once.
+        // A child signed in is kept inside kids' mode: the grown-up search page sends them to
+        // /kids, and the kids' search screens the same words, shows no product and logs each
+        // blocked search once for the parent.
         let child = format!("Bearer {}", family.child);
-        for age in [72, 216] {
+        let grown_up = browser
+            .get_with(&page_uri("в.о.д.к.а", 72, "ru"), "authorization", &child)
+            .await;
+        assert_eq!(grown_up.status, axum::http::StatusCode::SEE_OTHER);
+        // The grown-up page screens before it redirects, so that attempt may be on the log too.
+        let before = blocked_log(&app, &family).await;
+        assert!(before <= 1, "{before}");
+        let kids_uri = |q: &str| format!("/kids/search?q={}&lang=ru", encode(q));
+        for _ in 0..2 {
             let page = browser
-                .get_with(&page_uri("в.о.д.к.а", age, "ru"), "authorization", &child)
+                .get_with(&kids_uri("в.о.д.к.а"), "authorization", &child)
                 .await;
             assert_eq!(page.status, axum::http::StatusCode::OK);
-            assert_gentle(&page.html, "Давай поищем", "child");
+            assert!(
+                !page.html.contains("href=\"/kids/products/"),
+                "{}",
+                page.html
+            );
         }
-        assert_eq!(blocked_log(&app, &family).await, 2);
+        assert_eq!(blocked_log(&app, &family).await, before + 2);
         let board = get(&app, "/api/v1/family/dashboard", Some(&family.parent)).await;
         let refused = board["children"][0]["blocked_searches"].as_array().unwrap();
-        assert_eq!(refused.len(), 2, "{board}");
+        assert_eq!(refused.len() as i64, before + 2, "{board}");
         assert_eq!(refused[0]["query"], "в.о.д.к.а");
         assert_eq!(refused[0]["reason"], "unsafe_query:alcohol");
         // The child's ordinary search through the page still finds products, logged unblocked.
         let ordinary = browser
-            .get_with(&page_uri(&word, 72, "uz"), "authorization", &child)
+            .get_with(&kids_uri(&word), "authorization", &child)
             .await;
         assert!(
-            ordinary.html.contains("href=\"/products/"),
+            ordinary.html.contains("href=\"/kids/products/"),
             "{}",
             ordinary.html
         );
-        assert_eq!(blocked_log(&app, &family).await, 2);
+        assert_eq!(blocked_log(&app, &family).await, before + 2);
 
         // A parent searching for an adult audience is not screened.
         let parent = format!("Bearer {}", family.parent);

@@ -21,7 +21,6 @@ async fn bad_search_suggest_and_recommendation_input_is_a_stable_4xx() {
             "result_window_exceeded",
         ),
         (format!("{q}&mode=vector"), "invalid_mode"),
-        (format!("{q}&mode="), "invalid_mode"),
         (format!("{q}&mode=HYBRID%00"), "invalid_mode"),
         (format!("{q}&fusion=max"), "invalid_fusion"),
         (format!("{q}&fusion=weighted&alpha=NaN"), "invalid_alpha"),
