@@ -5,13 +5,12 @@
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::recommendations::{self, Asker};
 use crate::routes::products::parse_product_id;
-use crate::routes::search::{CategoryRef, decode_pairs};
+use crate::routes::search::{CategoryRef, decode_pairs, parse_age_months};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use engine::{Audience, Lang, MAX_RECOMMENDATIONS, ProductId, RecommendKind, Recommendations};
-use moderation::MAX_AGE_MONTHS;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -69,24 +68,7 @@ impl RecommendParams {
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.trim())
         };
-        let age_months = match get("age_months") {
-            None | Some("") => {
-                return Err(ApiError::bad_request(
-                    "missing_age",
-                    "age_months (the audience's age in months) is required",
-                ));
-            }
-            Some(value) => value
-                .parse::<u16>()
-                .ok()
-                .filter(|age| *age <= MAX_AGE_MONTHS)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_age",
-                        format!("age_months must be an integer from 0 to {MAX_AGE_MONTHS}"),
-                    )
-                })?,
-        };
+        let age_months = parse_age_months(get("age_months"))?;
         let limit = match get("limit") {
             None | Some("") => DEFAULT_LIMIT,
             Some(value) => value

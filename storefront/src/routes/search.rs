@@ -2,7 +2,7 @@
 
 mod params;
 
-pub use params::{SearchParams, decode_pairs};
+pub use params::{SearchParams, decode_pairs, parse_age_months};
 
 use crate::auth::{MaybeUser, Role};
 use crate::catalog::CatalogMeta;

@@ -18,14 +18,14 @@
 
 use crate::auth::{MaybeUser, Role};
 use crate::commerce::screen_time;
-use crate::routes::search::{CategoryRef, decode_pairs};
+use crate::routes::search::{CategoryRef, decode_pairs, parse_age_months};
 use crate::{ApiError, AppState, run_blocking};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use engine::suggest::prefix_match;
 use engine::{Audience, Lang, SearchRequest};
-use moderation::{Decision, ListingInput, MAX_AGE_MONTHS};
+use moderation::{Decision, ListingInput};
 use serde::Serialize;
 use std::collections::HashSet;
 use utoipa::{IntoParams, ToSchema};
@@ -138,24 +138,7 @@ impl SuggestParams {
                 format!("q must be at most {MAX_SUGGEST_CHARS} characters"),
             ));
         }
-        let age_months = match get("age_months") {
-            None | Some("") => {
-                return Err(ApiError::bad_request(
-                    "missing_age",
-                    "age_months (the audience's age in months) is required",
-                ));
-            }
-            Some(value) => value
-                .parse::<u16>()
-                .ok()
-                .filter(|age| *age <= MAX_AGE_MONTHS)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_age",
-                        format!("age_months must be an integer from 0 to {MAX_AGE_MONTHS}"),
-                    )
-                })?,
-        };
+        let age_months = parse_age_months(get("age_months"))?;
         let lang = match get("lang") {
             None | Some("") => Lang::Uz,
             Some(tag) => Lang::parse(tag).ok_or_else(|| {

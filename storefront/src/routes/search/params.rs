@@ -9,6 +9,28 @@ use percent_encoding::percent_decode;
 /// The largest accepted price, in tiyin (10 billion so'm).
 pub const MAX_PRICE_TIYIN: i64 = 1_000_000_000_000;
 
+/// The audience's age from the `age_months` parameter, required by search, suggest and
+/// recommendations alike: 400 `missing_age` when absent or empty, 400 `invalid_age` unless an
+/// integer from 0 to [`MAX_AGE_MONTHS`].
+pub fn parse_age_months(value: Option<&str>) -> Result<u16, ApiError> {
+    match value {
+        None | Some("") => Err(ApiError::bad_request(
+            "missing_age",
+            "age_months (the audience's age in months) is required",
+        )),
+        Some(value) => value
+            .parse::<u16>()
+            .ok()
+            .filter(|age| *age <= MAX_AGE_MONTHS)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_age",
+                    format!("age_months must be an integer from 0 to {MAX_AGE_MONTHS}"),
+                )
+            }),
+    }
+}
+
 /// Validated search parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchParams {
@@ -96,24 +118,7 @@ impl SearchParams {
                 "q must not be empty (or give a category to browse)",
             ));
         }
-        let age_months = match get("age_months") {
-            None | Some("") => {
-                return Err(ApiError::bad_request(
-                    "missing_age",
-                    "age_months (the audience's age in months) is required",
-                ));
-            }
-            Some(value) => value
-                .parse::<u16>()
-                .ok()
-                .filter(|age| *age <= MAX_AGE_MONTHS)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_age",
-                        format!("age_months must be an integer from 0 to {MAX_AGE_MONTHS}"),
-                    )
-                })?,
-        };
+        let age_months = parse_age_months(get("age_months"))?;
         let price_min = parse_price(get("price_min"), "price_min")?;
         let price_max = parse_price(get("price_max"), "price_max")?;
         if let (Some(min), Some(max)) = (price_min, price_max)
