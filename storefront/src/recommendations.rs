@@ -21,7 +21,6 @@
 //! index) is never recommended, whatever the signals still hold.
 
 use crate::auth::{CurrentUser, Role};
-use crate::commerce::family::ChildSearchMode;
 use crate::commerce::screen_time;
 use crate::db::accounts::UserId;
 use crate::db::{Db, DbResult, dispatch};
@@ -29,7 +28,7 @@ use crate::shopper::{self, Viewer};
 use crate::{ApiError, AppState};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use engine::{
-    Allowlist, Audience, History, Lang, ProductId, RecSignals, RecommendKind, RecommendRequest,
+    Audience, History, Lang, ProductId, RecSignals, RecommendKind, RecommendRequest,
     Recommendations, Restrictions,
 };
 use std::sync::{Arc, RwLock};
@@ -340,26 +339,7 @@ pub async fn recommend(
         && let Some((_, controls)) = screen_time::search_rules(&state.0.db, user.id).await?
     {
         screen_time::check_search_allowed(&controls)?;
-        restrictions.blocked_categories = controls
-            .blocked_category_ids
-            .iter()
-            .map(|id| id.unsigned_abs())
-            .collect();
-        if controls.search_mode == ChildSearchMode::ApprovedItemsOnly {
-            restrictions.only = Some(Allowlist {
-                products: controls
-                    .approved_product_ids
-                    .iter()
-                    .map(|id| product(*id))
-                    .collect(),
-                categories: controls
-                    .allowed_category_ids
-                    .iter()
-                    .flatten()
-                    .map(|id| id.unsigned_abs())
-                    .collect(),
-            });
-        }
+        restrictions = screen_time::restrictions(&controls);
     }
     let signals = current_signals(&state.0).await?;
     let request = RecommendRequest {
