@@ -8,15 +8,20 @@
 //! sequence ends. Batches are cut into chunks of similar token counts spread over rayon.
 
 mod attention;
+mod bf16;
 mod gelu;
 mod matmul;
+mod norm;
 
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
 use self::attention::PackedSelfAttention;
+use self::bf16::{Bf16Linear, PackedBf16};
+pub use self::bf16::{bf16_matmul_active, set_bf16_matmul};
 use self::gelu::BiasGelu;
 use self::matmul::{FEW_ROWS, FewRowsMatmul};
+use self::norm::AddNorm;
 use crate::Result;
 
 /// At most this many tokens go through one forward pass.
@@ -32,6 +37,8 @@ pub(crate) struct Linear {
     /// `[out, in]`.
     weight: Tensor,
     bias: Tensor,
+    /// The weight in bf16 panels for batches, where the CPU has AVX-512 BF16.
+    packed: Option<PackedBf16>,
 }
 
 impl Linear {
@@ -45,9 +52,21 @@ impl Linear {
             ))
             .into());
         }
+        Self::with_packing(weight.contiguous()?, bias)
+    }
+
+    fn with_packing(weight: Tensor, bias: Tensor) -> Result<Self> {
+        let (out, input) = weight.dims2()?;
+        let packed = PackedBf16::new(
+            &weight.flatten_all()?.to_vec1::<f32>()?,
+            &bias.to_vec1::<f32>()?,
+            out,
+            input,
+        );
         Ok(Self {
-            weight: weight.contiguous()?,
+            weight,
             bias,
+            packed,
         })
     }
 
@@ -55,20 +74,37 @@ impl Linear {
     pub(crate) fn concat(parts: &[Linear]) -> Result<Self> {
         let weights: Vec<&Tensor> = parts.iter().map(|p| &p.weight).collect();
         let biases: Vec<&Tensor> = parts.iter().map(|p| &p.bias).collect();
-        Ok(Self {
-            weight: Tensor::cat(&weights, 0)?,
-            bias: Tensor::cat(&biases, 0)?,
-        })
+        Self::with_packing(Tensor::cat(&weights, 0)?, Tensor::cat(&biases, 0)?)
     }
 
     /// Returns `x W^T + b` for `x` of shape `[tokens, in]`.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(self.product(x)?.broadcast_add(&self.bias)?)
+        match self.batch_bf16(x)? {
+            Some(packed) => Ok(x.apply_op1_no_bwd(&Bf16Linear {
+                packed,
+                gelu: false,
+            })?),
+            None => Ok(self.product(x)?.broadcast_add(&self.bias)?),
+        }
     }
 
     /// Returns `GELU(x W^T + b)` (erf form), the bias add and activation in one pass.
     fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(self.product(x)?.apply_op2_no_bwd(&self.bias, &BiasGelu)?)
+        match self.batch_bf16(x)? {
+            Some(packed) => Ok(x.apply_op1_no_bwd(&Bf16Linear { packed, gelu: true })?),
+            None => Ok(self.product(x)?.apply_op2_no_bwd(&self.bias, &BiasGelu)?),
+        }
+    }
+
+    /// The bf16 panels, when `x` is a batch (more than a few rows) and bf16 is in use.
+    fn batch_bf16(&self, x: &Tensor) -> Result<Option<&PackedBf16>> {
+        Ok(
+            if x.dim(0)? > FEW_ROWS && x.is_contiguous() && bf16_matmul_active() {
+                self.packed.as_ref()
+            } else {
+                None
+            },
+        )
     }
 
     fn product(&self, x: &Tensor) -> Result<Tensor> {
@@ -86,12 +122,33 @@ pub(crate) struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
     eps: f32,
+    /// The scale and shift as plain values, for [`LayerNorm::add_forward`].
+    weight_values: Vec<f32>,
+    bias_values: Vec<f32>,
 }
 
 impl LayerNorm {
     /// Creates a LayerNorm from its scale, shift and epsilon.
-    pub(crate) fn new(weight: Tensor, bias: Tensor, eps: f32) -> Self {
-        Self { weight, bias, eps }
+    pub(crate) fn new(weight: Tensor, bias: Tensor, eps: f32) -> Result<Self> {
+        Ok(Self {
+            weight_values: weight.to_vec1::<f32>()?,
+            bias_values: bias.to_vec1::<f32>()?,
+            weight,
+            bias,
+            eps,
+        })
+    }
+
+    /// Returns `LayerNorm(x + y)`, the add and the norm in one pass.
+    fn add_forward(&self, x: &Tensor, y: &Tensor) -> Result<Tensor> {
+        Ok(x.contiguous()?.apply_op2_no_bwd(
+            &y.contiguous()?,
+            &AddNorm {
+                weight: &self.weight_values,
+                bias: &self.bias_values,
+                eps: self.eps,
+            },
+        )?)
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
@@ -264,10 +321,10 @@ impl Bert {
             let qkv = layer.qkv.forward(&x)?;
             let context = qkv.apply_op1_no_bwd(&attention)?;
             let attended = layer.attention_output.forward(&context)?;
-            x = layer.attention_norm.forward(&(x + attended)?)?;
+            x = layer.attention_norm.add_forward(&x, &attended)?;
             let mid = layer.intermediate.forward_gelu(&x)?;
             let out = layer.output.forward(&mid)?;
-            x = layer.output_norm.forward(&(x + out)?)?;
+            x = layer.output_norm.add_forward(&x, &out)?;
         }
 
         // Mean over each sequence's tokens, then L2 normalisation.

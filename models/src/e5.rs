@@ -128,11 +128,11 @@ fn load_encoder(file: &E5File, bytes: &[u8]) -> Result<Bert> {
         )
     };
     let norm = |name: &str| -> Result<LayerNorm> {
-        Ok(LayerNorm::new(
+        LayerNorm::new(
             vector(&format!("{name}.w"), h)?,
             vector(&format!("{name}.b"), h)?,
             config.eps,
-        ))
+        )
     };
     let mut layers = Vec::with_capacity(config.layers);
     for i in 0..config.layers {

@@ -34,6 +34,7 @@ pub mod toxicity;
 
 use std::path::PathBuf;
 
+pub use bert::{bf16_matmul_active, set_bf16_matmul};
 pub use e5::E5Embedder;
 pub use image_safety::{
     DecodeLimits, DecodedImage, ImageClassifier, ImageSafety, OpenNsfwClassifier, SessionOptions,

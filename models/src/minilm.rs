@@ -212,11 +212,11 @@ fn load_encoder(config: &Config, mut tensors: HashMap<String, Tensor>) -> Result
         norms.push(format!("{prefix}.output.LayerNorm"));
     }
     let mut norm = |name: &str| -> Result<LayerNorm> {
-        Ok(LayerNorm::new(
+        LayerNorm::new(
             take(&format!("{name}.weight"))?,
             take(&format!("{name}.bias"))?,
             config.eps,
-        ))
+        )
     };
     let mut built = Vec::with_capacity(config.layers);
     for ((qkv, attention_output, intermediate, output), names) in

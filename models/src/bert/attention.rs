@@ -97,56 +97,68 @@ impl pulp::WithSimd for Sequence<'_> {
         let length = qkv.len() / width;
         let head_dim = hidden / heads;
         let scale = 1.0 / (head_dim as f32).sqrt();
-        let mut scores = vec![0f32; length];
+        // Keys are copied transposed, `[head_dim][padded]`, so that a query's scores against
+        // every key are `head_dim` vector multiply-adds along the keys, with no horizontal
+        // sums; the padding lanes (zero keys) are never read back.
+        let padded = length.next_multiple_of(16);
+        let mut keys = vec![0f32; head_dim * padded];
+        let mut scores = vec![0f32; padded];
         for head in 0..heads {
             let columns = head * head_dim..(head + 1) * head_dim;
-            let key = |t: usize| &qkv[t * width + hidden + columns.start..][..head_dim];
+            for t in 0..length {
+                let key = &qkv[t * width + hidden + columns.start..][..head_dim];
+                for (d, &value) in key.iter().enumerate() {
+                    keys[d * padded + t] = value;
+                }
+            }
             let value = |t: usize| &qkv[t * width + 2 * hidden + columns.start..][..head_dim];
             for i in 0..length {
                 let query = &qkv[i * width + columns.start..][..head_dim];
-                let mut max = f32::NEG_INFINITY;
-                for (t, score) in scores.iter_mut().enumerate() {
-                    *score = dot(simd, query, key(t)) * scale;
-                    max = max.max(*score);
+                // Each vector of scores is summed in a register over the head's dimensions.
+                {
+                    let (lanes, _) = S::as_mut_simd_f32s(&mut scores);
+                    for (j, score) in lanes.iter_mut().enumerate() {
+                        let mut sum = simd.splat_f32s(0.0);
+                        for (d, &q) in query.iter().enumerate() {
+                            let (key_lanes, _) =
+                                S::as_simd_f32s(&keys[d * padded..(d + 1) * padded]);
+                            sum = simd.mul_add_f32s(simd.splat_f32s(q), key_lanes[j], sum);
+                        }
+                        *score = simd.mul_f32s(sum, simd.splat_f32s(scale));
+                    }
                 }
+                let live = &mut scores[..length];
+                let max = live.iter().copied().fold(f32::NEG_INFINITY, f32::max);
                 let mut sum = 0f32;
-                for score in scores.iter_mut() {
+                for score in live.iter_mut() {
                     *score = (*score - max).exp();
                     sum += *score;
                 }
                 let inverse = 1.0 / sum;
+                for score in live.iter_mut() {
+                    *score *= inverse;
+                }
+                // Likewise each vector of the output, over the keys.
                 let target = &mut out[i * hidden + columns.start..][..head_dim];
-                for (t, &score) in scores.iter().enumerate() {
-                    axpy(simd, score * inverse, value(t), target);
+                let (target_lanes, target_tail) = S::as_mut_simd_f32s(target);
+                for (j, lane) in target_lanes.iter_mut().enumerate() {
+                    let mut sum = simd.splat_f32s(0.0);
+                    for (t, &p) in live.iter().enumerate() {
+                        let (value_lanes, _) = S::as_simd_f32s(value(t));
+                        sum = simd.mul_add_f32s(simd.splat_f32s(p), value_lanes[j], sum);
+                    }
+                    *lane = sum;
+                }
+                let split = head_dim - target_tail.len();
+                for (d, slot) in target_tail.iter_mut().enumerate() {
+                    *slot = live
+                        .iter()
+                        .enumerate()
+                        .map(|(t, &p)| p * value(t)[split + d])
+                        .sum();
                 }
             }
         }
-    }
-}
-
-/// Returns the dot product of two slices of equal length.
-#[inline(always)]
-fn dot<S: pulp::Simd>(simd: S, a: &[f32], b: &[f32]) -> f32 {
-    let (a_head, a_tail) = S::as_simd_f32s(a);
-    let (b_head, b_tail) = S::as_simd_f32s(b);
-    let mut sum = simd.splat_f32s(0.0);
-    for (x, y) in a_head.iter().zip(b_head) {
-        sum = simd.mul_add_f32s(*x, *y, sum);
-    }
-    simd.reduce_sum_f32s(sum) + a_tail.iter().zip(b_tail).map(|(x, y)| x * y).sum::<f32>()
-}
-
-/// `target += alpha * x`.
-#[inline(always)]
-fn axpy<S: pulp::Simd>(simd: S, alpha: f32, x: &[f32], target: &mut [f32]) {
-    let (x_head, x_tail) = S::as_simd_f32s(x);
-    let (t_head, t_tail) = S::as_mut_simd_f32s(target);
-    let alpha_s = simd.splat_f32s(alpha);
-    for (t, x) in t_head.iter_mut().zip(x_head) {
-        *t = simd.mul_add_f32s(alpha_s, *x, *t);
-    }
-    for (t, x) in t_tail.iter_mut().zip(x_tail) {
-        *t += alpha * x;
     }
 }
 

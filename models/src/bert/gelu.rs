@@ -77,14 +77,15 @@ impl CustomOp2 for BiasGelu {
             candle_core::bail!("bias gelu: contiguous inputs only");
         };
         let mut out = x[x_start..x_end].to_vec();
-        let bias = &b[b_start..b_end];
-        if n > 0 {
-            pulp::Arch::new().dispatch(Rows {
-                rows: &mut out,
-                bias,
-            });
-        }
+        bias_gelu_in_place(&mut out, &b[b_start..b_end]);
         Ok((CpuStorage::F32(out), Shape::from((m, n))))
+    }
+}
+
+/// Rewrites each row of `rows` (rows of `bias.len()` values) as `GELU(row + bias)`.
+pub(crate) fn bias_gelu_in_place(rows: &mut [f32], bias: &[f32]) {
+    if !bias.is_empty() {
+        pulp::Arch::new().dispatch(Rows { rows, bias });
     }
 }
 
