@@ -28,6 +28,7 @@ const path = require("path");
 // requests are routed and aborted while offline.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
 const { chromium } = require("playwright-core");
+const { fullPageScreenshot } = require("./screenshot");
 
 const CHROMIUM = process.env.BOLAJON_CHROMIUM || "/usr/bin/chromium";
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -98,7 +99,7 @@ async function inspect(page, config, name, kids) {
     await page.setViewportSize(size);
     const violations = await axe(page);
     const file = path.join(config.artifactsDir, `${name}-${label}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await fullPageScreenshot(page, file);
     const targets = kids ? await touchTargets(page) : null;
     entry.viewports.push({ label, violations, file, targets });
   }
