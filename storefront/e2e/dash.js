@@ -14,6 +14,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 const { chromium } = require("playwright-core");
+const { fullPageScreenshot } = require("./screenshot");
 
 const CHROMIUM = process.env.BOLAJON_CHROMIUM || "/usr/bin/chromium";
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -110,7 +111,7 @@ async function axe(page) {
 async function inspect(page, config, name, viewport, report) {
   const result = await axe(page);
   const file = path.join(config.artifactsDir, `dash-${name}-${viewport.name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await fullPageScreenshot(page, file);
   check(fs.statSync(file).size > 2000, `${file} is empty`);
   report.push({ page: name, viewport: viewport.name, bad: result.bad, minor: result.minor });
 }

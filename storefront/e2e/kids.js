@@ -7,9 +7,10 @@
 //     kids: { productId, query }, products: [id…] (adult pages), uncachedProductId }
 // Output: one JSON line per scenario ({scenario, ok, details}); exit 1 when any failed, 2 when
 // the browser or the input is missing.
-//   (a) kids_ask_parent_approves: a parent sets up a child, hands the device over (kids'
-//       mode), the child finds a product and asks a parent; the PIN takes the device back and
-//       the parent approves in the parent panel; at bedtime the child sees the lock screen.
+//   (a) kids_ask_parent_approves: a parent adds a child in the parent panel's form, hands the
+//       device over (kids' mode), the child finds a product and asks a parent; the PIN takes
+//       the device back and the parent approves in the parent panel; at bedtime the child sees
+//       the lock screen.
 //   (b) offline_cached_pages_and_queue: after visiting pages, with the network cut, the cached
 //       pages, a category and the recently viewed products still open, a never-visited page
 //       shows the offline page, and a wishlist addition queued offline arrives once online.
@@ -27,6 +28,7 @@ const path = require("path");
 // requests are routed and aborted while offline.
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
 const { chromium } = require("playwright-core");
+const { fullPageScreenshot } = require("./screenshot");
 
 const CHROMIUM = process.env.BOLAJON_CHROMIUM || "/usr/bin/chromium";
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -97,7 +99,7 @@ async function inspect(page, config, name, kids) {
     await page.setViewportSize(size);
     const violations = await axe(page);
     const file = path.join(config.artifactsDir, `${name}-${label}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await fullPageScreenshot(page, file);
     const targets = kids ? await touchTargets(page) : null;
     entry.viewports.push({ label, violations, file, targets });
   }
@@ -145,10 +147,21 @@ async function kidsAskParentApproves(browser, config) {
   await page.fill("#reg-password", config.password);
   await submitAndWait(page, "form[action='/register'] button[type=submit]");
   check(new URL(page.url()).pathname === "/parent", `registered onto ${page.url()}`);
-  // The child profile, consent and the PIN through the API (the same session's cookies).
-  const created = await api(page, "POST", "/api/v1/family/children", { nickname: "Aziz", age_band: "6-8", avatar: "owl" });
-  check(created.status === 201, `child not created: ${JSON.stringify(created)}`);
-  const child = created.body.id;
+  // The child profile through the panel's form: first without an age (the form comes back
+  // with its error), then complete.
+  await page.fill("#child-nickname", "Aziz");
+  await page.check("#add-child input[name=avatar][value=owl]");
+  await submitAndWait(page, "#add-child button[type=submit]");
+  check((await page.locator("#add-child-error[role=alert]").count()) === 1, "a child without an age is refused");
+  check((await page.inputValue("#child-nickname")) === "Aziz", "the refused form keeps the nickname");
+  await inspect(page, config, "parent-add-child-error", false);
+  await page.selectOption("#child-age-band", "6-8");
+  await submitAndWait(page, "#add-child button[type=submit]");
+  const added = new URL(page.url());
+  check(added.pathname === "/parent" && added.hash.startsWith("#child-"), `adding a child went to ${page.url()}`);
+  const child = Number(added.hash.slice("#child-".length));
+  check(Number.isInteger(child) && child > 0, `child id ${added.hash}`);
+  // Consent and the PIN through the API (the same session's cookies).
   const consent = await api(page, "POST", `/api/v1/family/children/${child}/consent`, {
     method: "signed_form", notice_version: config.noticeVersion, password: config.password,
   });

@@ -12,6 +12,7 @@
 const fs = require("fs");
 const path = require("path");
 const { chromium } = require("playwright-core");
+const { fullPageScreenshot } = require("./screenshot");
 
 const CHROMIUM = process.env.BOLAJON_CHROMIUM || "/usr/bin/chromium";
 const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -311,7 +312,7 @@ async function screenshots(browser, config) {
   for (const viewport of VIEWPORTS) {
     const visits = await eachPageType(browser, config, viewport, async (page, name) => {
       const file = path.join(config.artifactsDir, `${name}-${viewport.name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await fullPageScreenshot(page, file);
       return file;
     });
     files.push(...visits);

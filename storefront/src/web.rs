@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(kids::kids_exit_page).post(kids::kids_exit_submit),
         )
         .route("/parent", get(parent::parent_page))
+        .route("/parent/children", post(parent::child_create_submit))
         .route("/parent/children/{id}", get(parent::child_page))
         .route(
             "/parent/children/{id}/controls",

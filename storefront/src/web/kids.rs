@@ -117,6 +117,23 @@ pub fn avatar_picture(avatar: &str) -> &'static str {
     }
 }
 
+/// The translated name of a stock avatar (the accessible name beside its picture).
+pub fn avatar_name(avatar: &str) -> Option<T> {
+    match avatar {
+        "bear" => Some(T::AvatarBear),
+        "cat" => Some(T::AvatarCat),
+        "dog" => Some(T::AvatarDog),
+        "fox" => Some(T::AvatarFox),
+        "lion" => Some(T::AvatarLion),
+        "owl" => Some(T::AvatarOwl),
+        "panda" => Some(T::AvatarPanda),
+        "rabbit" => Some(T::AvatarRabbit),
+        "tiger" => Some(T::AvatarTiger),
+        "turtle" => Some(T::AvatarTurtle),
+        _ => None,
+    }
+}
+
 /// The age a child profile stands for, in months: from the birth month, else the middle of
 /// the age band.
 pub fn child_age_months(child: &ChildRow, today: chrono::NaiveDate) -> u16 {

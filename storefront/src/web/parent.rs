@@ -4,16 +4,17 @@
 //! consent and privacy (the export download, erasing a child or the whole account with the
 //! password).
 //!
-//! Forms: `POST /parent/children/{id}/controls`, `POST /parent/children/{id}/erase`,
+//! Forms: `POST /parent/children` (a new child profile), `POST /parent/children/{id}/controls`,
+//! `POST /parent/children/{id}/erase`,
 //! `POST /parent/requests/{id}/approve` and `…/decline`, `POST /parent/pin`,
 //! `POST /parent/erase`. Each calls the same domain functions (and writes the same audit
 //! events) as the JSON API. Another family's child or request is 404, like the API.
 
 use super::i18n::T;
-use super::kids::avatar_picture;
+use super::kids::{avatar_name, avatar_picture};
 use super::layout::format_som;
-use super::session::{Web, WebForm, csrf_field};
-use crate::auth::family::reauthenticate;
+use super::session::{Web, WebForm, csrf_field, with_error_code};
+use crate::auth::family::{AGE_BANDS, AVATARS, ChildInput, create_child, reauthenticate};
 use crate::auth::{CurrentUser, Role, audit, cookies, ensure_owner};
 use crate::commerce::dashboard::{ChildDashboard, LoggedSearch};
 use crate::commerce::family::{
@@ -25,6 +26,7 @@ use crate::{ApiError, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{Datelike, Months};
 use maud::{Markup, html};
 use serde_json::json;
 
@@ -78,6 +80,7 @@ fn notice_of(raw: Option<&str>) -> Option<T> {
         .map(|(_, value)| value)?;
     match done.as_str() {
         "saved" => Some(T::Saved),
+        "child_added" => Some(T::ChildAdded),
         "pin" => Some(T::PinSaved),
         "approved" => Some(T::RequestApproved),
         "declined" => Some(T::RequestDeclined),
@@ -96,18 +99,29 @@ pub async fn parent_page(
         Ok(parent) => parent,
         Err(response) => return *response,
     };
-    match render_panel(&state, &web, parent, notice_of(raw.as_deref()), None).await {
+    match render_panel(&state, &web, parent, notice_of(raw.as_deref()), None, None).await {
         Ok(response) => response,
         Err(error) => web.error_page(&error),
     }
 }
 
+/// The add-a-child form as last sent, shown again with its translated error.
+struct ChildDraft<'a> {
+    nickname: &'a str,
+    age_band: &'a str,
+    birth_year_month: &'a str,
+    avatar: &'a str,
+    error: &'static str,
+}
+
+/// Renders the panel; `draft` is a refused add-a-child form (the page is then a 400).
 async fn render_panel(
     state: &AppState,
     web: &Web,
     parent: &CurrentUser,
     notice: Option<T>,
     error: Option<(StatusCode, String)>,
+    draft: Option<&ChildDraft<'_>>,
 ) -> Result<Response, ApiError> {
     let children = state.0.db.children_of(parent.id).await?;
     let dashboard =
@@ -142,7 +156,11 @@ async fn render_panel(
         .user_by_id(parent.id)
         .await?
         .is_some_and(|row| row.pin_hash.is_some());
-    let status = error.as_ref().map_or(StatusCode::OK, |(status, _)| *status);
+    let status = match (&error, draft) {
+        (Some((status, _)), _) => *status,
+        (None, Some(_)) => StatusCode::BAD_REQUEST,
+        (None, None) => StatusCode::OK,
+    };
     let body = html! {
         h1 { (web.t(T::ParentPanel)) }
         @if let Some(notice) = notice { p.notice role="status" { (web.t(notice)) } }
@@ -193,7 +211,7 @@ async fn render_panel(
             } @else {
                 ul.children {
                     @for child in &children {
-                        li.child-card {
+                        li.child-card id={ "child-" (child.id.0) } {
                             span.avatar aria-hidden="true" { (avatar_picture(&child.avatar)) }
                             div {
                                 p { strong { (child.nickname) } }
@@ -207,6 +225,7 @@ async fn render_panel(
                 }
                 p { a.button.secondary href="/kids" { (web.t(T::StartKidsMode)) } }
             }
+            (add_child_form(web, draft, state.0.auth.now().date_naive()))
         }
         section #activity aria-labelledby="activity-heading" {
             h2 #activity-heading { (web.t(T::Activity)) }
@@ -239,6 +258,67 @@ async fn render_panel(
         }
     };
     Ok(web.page(status, web.t(T::ParentPanel), body))
+}
+
+/// The form that adds a child profile: a nickname, an age band or a birth month, and a stock
+/// picture (the minimum the API asks for; no photo or full name).
+fn add_child_form(web: &Web, draft: Option<&ChildDraft<'_>>, today: chrono::NaiveDate) -> Markup {
+    let month = |date: chrono::NaiveDate| format!("{:04}-{:02}", date.year(), date.month());
+    // The API takes a birth month within the last 18 years, not in the future.
+    let earliest = today
+        .checked_sub_months(Months::new(18 * 12 - 1))
+        .map(month)
+        .unwrap_or_default();
+    let (nickname, age_band, birth_year_month, avatar) = draft.map_or(
+        ("", "", "", AVATARS.first().copied().unwrap_or_default()),
+        |draft| {
+            (
+                draft.nickname,
+                draft.age_band,
+                draft.birth_year_month,
+                draft.avatar,
+            )
+        },
+    );
+    let error = draft.map(|draft| draft.error);
+    html! {
+        form.stack.add-child #add-child action="/parent/children#add-child" method="post" aria-labelledby="add-child-heading" {
+            (csrf_field(web))
+            h3 #add-child-heading { (web.t(T::AddChild)) }
+            p.hint { (web.t(T::AddChildHint)) }
+            @if let Some(error) = error { p.error #add-child-error role="alert" { (error) } }
+            label for="child-nickname" { (web.t(T::ChildNickname)) }
+            input #child-nickname type="text" name="nickname" value=(nickname) required maxlength="32" autocomplete="off"
+                aria-describedby=[error.map(|_| "add-child-error")];
+            fieldset {
+                legend { (web.t(T::ChildAge)) }
+                p.hint #child-age-hint { (web.t(T::AgeOneOfHint)) }
+                label for="child-age-band" { (web.t(T::AgeBandYears)) }
+                select #child-age-band name="age_band" aria-describedby="child-age-hint" {
+                    option value="" selected[age_band.is_empty()] { "—" }
+                    @for band in AGE_BANDS {
+                        option value=(band) selected[age_band == *band] { (band.replace('-', "–")) }
+                    }
+                }
+                label for="child-birth-month" { (web.t(T::BirthMonthInstead)) }
+                input #child-birth-month type="month" name="birth_year_month" value=(birth_year_month)
+                    min=(earliest) max=(month(today)) aria-describedby="child-age-hint";
+            }
+            fieldset {
+                legend { (web.t(T::ChildPicture)) }
+                div.avatar-choices {
+                    @for choice in AVATARS {
+                        label.avatar-choice {
+                            input type="radio" name="avatar" value=(choice) checked[avatar == *choice];
+                            span.avatar aria-hidden="true" { (avatar_picture(choice)) }
+                            @if let Some(name) = avatar_name(choice) { (web.t(name)) }
+                        }
+                    }
+                }
+            }
+            button type="submit" { (web.t(T::AddChild)) }
+        }
+    }
 }
 
 fn searches(web: &Web, list: &[LoggedSearch], heading: T, id: &str) -> Markup {
@@ -639,6 +719,56 @@ pub async fn controls_submit(
     }
 }
 
+/// The translated message of a refused new child profile (the API's codes).
+fn child_input_error(code: &str) -> Option<T> {
+    match code {
+        "invalid_nickname" => Some(T::ChildNicknameInvalid),
+        "invalid_age" | "invalid_age_band" => Some(T::ChildAgeInvalid),
+        "invalid_birth_month" => Some(T::ChildBirthMonthInvalid),
+        "invalid_avatar" => Some(T::ChildPictureInvalid),
+        _ => None,
+    }
+}
+
+/// `POST /parent/children`: `nickname`, one of `age_band` and `birth_year_month`, `avatar`.
+/// The same domain function (and audit event) as `POST /api/v1/family/children`; the profile
+/// waits for consent like one created there.
+pub async fn child_create_submit(State(state): State<AppState>, form: WebForm) -> Response {
+    let web = &form.web;
+    let parent = match parent_of_page(web, "/parent") {
+        Ok(parent) => parent,
+        Err(response) => return *response,
+    };
+    let field = |name: &str| form.get(name).unwrap_or_default();
+    let given = |name: &str| Some(field(name)).filter(|value| !value.is_empty());
+    let input = ChildInput {
+        nickname: field("nickname"),
+        birth_year_month: given("birth_year_month"),
+        age_band: given("age_band"),
+        avatar: field("avatar"),
+    };
+    let error = match create_child(&state, &web.meta, parent, &input).await {
+        Ok(child) => {
+            return web.redirect(&format!("/parent?done=child_added#child-{}", child.id.0));
+        }
+        Err(error) => error.api_error(),
+    };
+    let Some(message) = child_input_error(error.code) else {
+        return panel_error(&state, web, parent, error).await;
+    };
+    let draft = ChildDraft {
+        nickname: field("nickname"),
+        age_band: field("age_band"),
+        birth_year_month: field("birth_year_month"),
+        avatar: field("avatar"),
+        error: web.t(message),
+    };
+    match render_panel(&state, web, parent, None, None, Some(&draft)).await {
+        Ok(response) => with_error_code(response, error.code),
+        Err(error) => web.error_page(&error),
+    }
+}
+
 async fn decide(state: &AppState, raw: &str, form: &WebForm, decision: Decision) -> Response {
     let web = &form.web;
     let parent = match parent_of_page(web, "/parent") {
@@ -685,6 +815,7 @@ async fn decide(state: &AppState, raw: &str, form: &WebForm, decision: Decision)
                 parent,
                 None,
                 Some((error.status, error.message.clone())),
+                None,
             )
             .await
             {
@@ -729,6 +860,7 @@ async fn panel_error(
         parent,
         None,
         Some((error.status, error.message)),
+        None,
     )
     .await
     {

@@ -257,18 +257,22 @@ impl Web {
             p.error role="alert" { (message) }
             p { a href="/" { (self.t(T::GoHome)) } }
         };
-        let mut response = self.page(status, title, body);
-        // The API's stable error code, for scripts and tests reading an HTML error page.
         let code = if status.is_client_error() {
             error.code
         } else {
             "internal"
         };
-        if let Ok(value) = HeaderValue::from_str(code) {
-            response.headers_mut().insert(ERROR_CODE_HEADER, value);
-        }
-        response
+        with_error_code(self.page(status, title, body), code)
     }
+}
+
+/// Adds the API's stable error `code` to a page that answers a refused request (an error
+/// page, or a form shown again with its error), for scripts and tests reading the HTML.
+pub fn with_error_code(mut response: Response, code: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(code) {
+        response.headers_mut().insert(ERROR_CODE_HEADER, value);
+    }
+    response
 }
 
 impl FromRequestParts<AppState> for Web {

@@ -2,17 +2,22 @@
 //! every new form refuses a post without its CSRF field, a parent never reaches another
 //! family's child or request (404), a child session is kept inside kids' mode, asking a parent
 //! creates a purchase request the parent approves in the panel, the lock screen at bedtime,
-//! and the PIN that leaves kids' mode (exempt from bedtime).
+//! and the PIN that leaves kids' mode (exempt from bedtime); a parent adds a child through the
+//! panel's form (translated form errors, never a 500; invisible to another family).
 
 use super::{Browser, Page, web_app};
-use crate::auth::{AuthApp, PASSWORD, call, signed_in_parent};
+use crate::auth::{AuthApp, PASSWORD, audit_actions, call, signed_in_parent};
 use crate::backend_tests;
 use crate::checkout::scalar;
 use crate::support::TestDb;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
+use storefront::web::i18n::{T, UiLang};
 
 const PIN: &str = "2580";
+
+/// A form's fields, as posted.
+type FormFields<'a> = &'a [(&'a str, &'a str)];
 
 /// A parent (API token and email) with one active child (id) and a PIN.
 async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
@@ -363,6 +368,222 @@ backend_tests!(
             .await;
         assert_eq!(page.location(), "/parent");
         assert_eq!(parent.get("/parent").await.status, StatusCode::OK);
+    }
+);
+
+backend_tests!(
+    parent_panel_adds_a_child_through_its_form,
+    |test: TestDb| async move {
+        let app = web_app(test).await;
+        let (email, token, _) = signed_in_parent(&app).await;
+        let (other_email, _, _) = signed_in_parent(&app).await;
+        let mut parent = signed_in(&app, &email).await;
+        let mut stranger = signed_in(&app, &other_email).await;
+        let panel = parent.get("/parent").await;
+        assert!(panel.html.contains("action=\"/parent/children#add-child\""));
+        let children = || scalar(&app.test.db, "SELECT COUNT(*) FROM child_profiles");
+
+        // Without the CSRF field, or with another session's, nothing is created.
+        let fields = [
+            ("nickname", "Zarina"),
+            ("age_band", "3-5"),
+            ("avatar", "fox"),
+        ];
+        assert_csrf_refused(&parent.post("/parent/children", &fields).await, "no token");
+        let foreign_csrf = stranger.get("/parent").await.csrf();
+        let mut with_foreign = vec![("_csrf", foreign_csrf.as_str())];
+        with_foreign.extend_from_slice(&fields);
+        let page = parent.post("/parent/children", &with_foreign).await;
+        assert_csrf_refused(&page, "another session's token");
+        // A guest is sent to sign in.
+        let mut guest = Browser::new(&app.state);
+        let page = guest.submit("/signin", "/parent/children", &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert!(page.location().starts_with("/signin?next="));
+        assert_eq!(children().await, 0);
+
+        // Bad input: the form again with the API's code and a translated message (400, not a
+        // 500), what was typed kept and escaped, nothing stored.
+        let too_long = format!("<b>{}", "x".repeat(40));
+        let bad: [(FormFields, &str, T); 8] = [
+            (
+                &[("nickname", " "), ("age_band", "3-5"), ("avatar", "fox")],
+                "invalid_nickname",
+                T::ChildNicknameInvalid,
+            ),
+            (
+                &[
+                    ("nickname", &too_long),
+                    ("age_band", "3-5"),
+                    ("avatar", "fox"),
+                ],
+                "invalid_nickname",
+                T::ChildNicknameInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("age_band", ""),
+                    ("birth_year_month", ""),
+                    ("avatar", "fox"),
+                ],
+                "invalid_age",
+                T::ChildAgeInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("age_band", "3-5"),
+                    ("birth_year_month", "2022-01"),
+                    ("avatar", "fox"),
+                ],
+                "invalid_age",
+                T::ChildAgeInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("age_band", "99"),
+                    ("avatar", "fox"),
+                ],
+                "invalid_age_band",
+                T::ChildAgeInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("birth_year_month", "1990-01"),
+                    ("avatar", "fox"),
+                ],
+                "invalid_birth_month",
+                T::ChildBirthMonthInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("birth_year_month", "2022-13"),
+                    ("avatar", "fox"),
+                ],
+                "invalid_birth_month",
+                T::ChildBirthMonthInvalid,
+            ),
+            (
+                &[
+                    ("nickname", "Zarina"),
+                    ("age_band", "3-5"),
+                    ("avatar", "dragon"),
+                ],
+                "invalid_avatar",
+                T::ChildPictureInvalid,
+            ),
+        ];
+        for (fields, code, message) in bad {
+            let page = parent.submit("/parent", "/parent/children", fields).await;
+            assert_eq!(
+                page.status,
+                StatusCode::BAD_REQUEST,
+                "{fields:?}: {}",
+                page.html
+            );
+            assert_eq!(page.header("x-error-code"), code, "{fields:?}");
+            assert!(
+                page.html.contains(&format!(
+                    "id=\"add-child-error\" role=\"alert\">{}</p>",
+                    UiLang::UzLatn.t(message)
+                )),
+                "{fields:?}"
+            );
+        }
+        let page = parent
+            .submit(
+                "/parent",
+                "/parent/children",
+                &[
+                    ("nickname", &too_long),
+                    ("age_band", "6-8"),
+                    ("avatar", "owl"),
+                ],
+            )
+            .await;
+        assert!(
+            page.html.contains("value=\"&lt;b&gt;xxx"),
+            "the nickname is kept, escaped"
+        );
+        assert!(page.html.contains("<option value=\"6-8\" selected>"));
+        assert!(page.html.contains("value=\"owl\" checked"));
+        // In the page's language.
+        parent.get("/parent?lang=ru").await;
+        let page = parent
+            .submit(
+                "/parent",
+                "/parent/children",
+                &[("nickname", "Zarina"), ("avatar", "fox")],
+            )
+            .await;
+        assert!(page.html.contains(UiLang::Ru.t(T::ChildAgeInvalid)));
+        parent.get("/parent?lang=uz").await;
+        assert_eq!(children().await, 0);
+
+        // Created: back on the panel, which lists the child; the same record and audit event
+        // as the API's.
+        let born = (app.state.0.auth.now() - chrono::Duration::days(5 * 365)).format("%Y-%m");
+        let born = born.to_string();
+        let page = parent
+            .submit(
+                "/parent",
+                "/parent/children",
+                &[
+                    ("nickname", "Zarina"),
+                    ("age_band", ""),
+                    ("birth_year_month", &born),
+                    ("avatar", "fox"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        let id: i64 = page
+            .location()
+            .strip_prefix("/parent?done=child_added#child-")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let panel = parent.get("/parent?done=child_added").await;
+        assert!(panel.html.contains(UiLang::UzLatn.t(T::ChildAdded)));
+        assert!(
+            panel.html.contains(&format!("id=\"child-{id}\"")) && panel.html.contains("Zarina")
+        );
+        let child = call(Method::GET, &format!("/api/v1/family/children/{id}"))
+            .bearer(&token)
+            .send(&app)
+            .await;
+        let child = child.expect(200);
+        assert_eq!(child["nickname"], "Zarina");
+        assert_eq!(child["birth_year_month"], born.as_str());
+        assert_eq!(child["avatar"], "fox");
+        assert_eq!(child["status"], "pending_consent");
+        assert_eq!(
+            audit_actions(&app)
+                .await
+                .iter()
+                .filter(|action| *action == "child_created")
+                .count(),
+            1
+        );
+
+        // Another family neither sees nor reaches the child (404, like a missing one).
+        assert!(!stranger.get("/parent").await.html.contains("Zarina"));
+        let foreign = format!("/parent/children/{id}");
+        let page = stranger.get(&foreign).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert_eq!(page.header("x-error-code"), "child_not_found");
+        for (action, fields) in [
+            (format!("{foreign}/controls"), vec![("daily_limit", "1")]),
+            (format!("{foreign}/erase"), vec![("password", PASSWORD)]),
+        ] {
+            let page = stranger.submit("/parent", &action, &fields).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
+        }
+        assert_eq!(children().await, 1);
     }
 );
 
