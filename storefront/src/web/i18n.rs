@@ -427,7 +427,7 @@ strings! {
     ConsentNoticeVersion => ["Maxfiylik siyosati, versiya", "Махфийлик сиёсати, версия", "Политика конфиденциальности, версия", "Privacy notice, version"],
     ConsentMethod => ["Rozilik qanday tasdiqlanadi", "Розилик қандай тасдиқланади", "Как подтверждается согласие", "How your consent is verified"],
     ConsentSignedForm => ["Imzolangan rozilik varaqasi", "Имзоланган розилик варақаси", "Подписанная форма согласия", "A signed consent form"],
-    ConsentIdDocument => ["Shaxsni tasdiqlovchi hujjat (pasport yoki ID-karta)", "Шахсни тасдиқловчи ҳужжат (паспорт ёки идентификация картаси)", "Документ, удостоверяющий личность (паспорт или идентификационная карта)", "An identity document (passport or ID card)"],
+    ConsentIdDocument => ["Shaxsni tasdiqlovchi hujjat (pasport yoki ID‑karta)", "Шахсни тасдиқловчи ҳужжат (паспорт ёки идентификация картаси)", "Документ, удостоверяющий личность (паспорт или идентификационная карта)", "An identity document (passport or ID card)"],
     ConsentPasswordHint => ["Parolingiz: qurilmani ushlab turgan bola siz uchun rozilik bera olmasin.", "Паролингиз: қурилмани ушлаб турган бола сиз учун розилик бера олмасин.", "Ваш пароль: чтобы ребёнок с устройством в руках не мог согласиться за вас.", "Your password, so that a child holding the device cannot agree for you."],
     ConsentSubmit => ["Roziman: profilni yoqish", "Розиман: профилни ёқиш", "Согласен: включить профиль", "I agree: turn the profile on"],
     ConsentGiven => ["Rozilik qayd etildi: profil yoqildi va bolalar rejimida ko‘rinadi.", "Розилик қайд этилди: профил ёқилди ва болалар режимида кўринади.", "Согласие записано: профиль включён и виден в детском режиме.", "Consent recorded: the profile is on and appears in kids' mode."],
