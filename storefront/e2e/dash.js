@@ -116,6 +116,19 @@ async function inspect(page, config, name, viewport, report) {
   report.push({ page: name, viewport: viewport.name, bad: result.bad, minor: result.minor });
 }
 
+// The date cells of the page's tables, and those that wrap ("2026-12-" over "07").
+async function wrappedDates(page) {
+  return page.evaluate(() => {
+    const cells = [...document.querySelectorAll("td.date")];
+    const wrapped = cells.filter((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1;
+    });
+    return { cells: cells.length, wrapped: wrapped.map((cell) => cell.textContent.trim()) };
+  });
+}
+
 async function tabTo(page, matches, arg, limit) {
   for (let i = 0; i < limit; i += 1) {
     await page.keyboard.press("Tab");
@@ -339,6 +352,11 @@ async function everyPage(browser, config) {
         await adminPage.waitForFunction(() => document.querySelector("[data-live]").getAttribute("data-live-state") === "open");
       }
       await inspect(adminPage, config, name, viewport, report);
+      if (name === "admin-notifications" || name === "admin-users") {
+        const dates = await wrappedDates(adminPage);
+        check(dates.cells > 0, `${name}: no date cells`);
+        check(dates.wrapped.length === 0, `${name} (${viewport.name}): dates wrap: ${JSON.stringify(dates.wrapped)}`);
+      }
     }
     await admin.close();
     // The code step of a staff sign-in (the password only; no code is spent).

@@ -7,8 +7,8 @@
 //     kids: { productId, query }, products: [id…] (adult pages), uncachedProductId }
 // Output: one JSON line per scenario ({scenario, ok, details}); exit 1 when any failed, 2 when
 // the browser or the input is missing.
-//   (a) kids_ask_parent_approves: a parent adds a child in the parent panel's form, hands the
-//       device over (kids' mode), the child finds a product and asks a parent; the PIN takes
+//   (a) kids_ask_parent_approves: a parent adds a child in the parent panel's form, records
+//       consent in the child's page (a wrong password first), hands the device over (kids' mode), the child finds a product and asks a parent; the PIN takes
 //       the device back and the parent approves in the parent panel; at bedtime the child sees
 //       the lock screen.
 //   (b) offline_cached_pages_and_queue: after visiting pages, with the network cut, the cached
@@ -161,11 +161,25 @@ async function kidsAskParentApproves(browser, config) {
   check(added.pathname === "/parent" && added.hash.startsWith("#child-"), `adding a child went to ${page.url()}`);
   const child = Number(added.hash.slice("#child-".length));
   check(Number.isInteger(child) && child > 0, `child id ${added.hash}`);
-  // Consent and the PIN through the API (the same session's cookies).
-  const consent = await api(page, "POST", `/api/v1/family/children/${child}/consent`, {
-    method: "signed_form", notice_version: config.noticeVersion, password: config.password,
-  });
-  check(consent.status === 201, `consent: ${JSON.stringify(consent)}`);
+  // Consent through the child's page: first with a wrong password (the form comes back with
+  // its error and the chosen method), then right.
+  await page.goto(`/parent/children/${child}`);
+  check((await page.locator("form#consent").count()) === 1, "the pending child's page has the consent form");
+  const noticeShown = await page.inputValue("#consent input[name=notice_version]");
+  check(noticeShown === config.noticeVersion, `the form consents to notice ${noticeShown}`);
+  await inspect(page, config, "parent-child-consent", false);
+  await page.check("#consent-signed_form");
+  await page.fill("#consent-password", "not-the-password");
+  await submitAndWait(page, "#consent button[type=submit]");
+  check((await page.locator("#consent-error[role=alert]").count()) === 1, "a wrong password is refused");
+  check(await page.isChecked("#consent-signed_form"), "the refused form keeps the method");
+  await inspect(page, config, "parent-child-consent-error", false);
+  await page.fill("#consent-password", config.password);
+  await submitAndWait(page, "#consent button[type=submit]");
+  const consented = new URL(page.url());
+  check(consented.pathname === `/parent/children/${child}` && consented.search === "?done=consent", `consent went to ${page.url()}`);
+  check((await page.locator("form#consent").count()) === 0, "no consent form once recorded");
+  // The PIN through the API (the same session's cookies).
   const pin = await api(page, "PUT", "/api/v1/family/pin", { pin: config.pin, password: config.password });
   check(pin.status < 300, `pin: ${JSON.stringify(pin)}`);
   state.child = child;

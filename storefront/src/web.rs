@@ -140,6 +140,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/parent/children", post(parent::child_create_submit))
         .route("/parent/children/{id}", get(parent::child_page))
         .route(
+            "/parent/children/{id}/consent",
+            post(parent::consent_submit),
+        )
+        .route(
             "/parent/children/{id}/controls",
             post(parent::controls_submit),
         )

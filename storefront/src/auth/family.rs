@@ -218,7 +218,8 @@ fn card_refused(code: &'static str) -> ApiError {
 /// re-enters their password, so a child holding the device cannot consent. With the method
 /// `card_authorisation`, 1,000 so'm is authorised on the parent's card through the card
 /// gateway and voided at once; a declined card records the attempt and leaves the child
-/// pending.
+/// pending. A child already active answers `consent_already_recorded` (before the password
+/// or the card is checked), so a repeated post writes no second consent or audit event.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_consent(
     state: &AppState,
@@ -230,7 +231,13 @@ pub async fn record_consent(
     password: &str,
     card: Option<ConsentCard<'_>>,
 ) -> Result<(ChildRow, ConsentRow), AuthError> {
-    child(state, parent, id).await?;
+    if child(state, parent, id).await?.status == "active" {
+        return Err(ApiError::conflict(
+            "consent_already_recorded",
+            format!("consent for child {id} is already recorded"),
+        )
+        .into());
+    }
     if !CONSENT_METHODS.contains(&method) {
         return Err(ApiError::bad_request(
             "invalid_consent_method",

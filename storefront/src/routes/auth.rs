@@ -830,6 +830,7 @@ pub struct ConsentView {
         (status = 402, description = "The card authorisation was refused; the child stays pending (card_declined, insufficient_funds, authentication_required, authentication_failed, incorrect_otp)", body = crate::error::ErrorBody),
         (status = 403, description = "Wrong password (reauthentication_failed)", body = crate::error::ErrorBody),
         (status = 404, description = "No such child of yours (child_not_found)", body = crate::error::ErrorBody),
+        (status = 409, description = "The child is already active (consent_already_recorded)", body = crate::error::ErrorBody),
         (status = 503, description = "The card gateway failed (unavailable)", body = crate::error::ErrorBody),
     )
 )]

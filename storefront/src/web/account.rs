@@ -285,7 +285,7 @@ pub async fn orders_page(
                                     "#" (order.id.0)
                                 }
                             }
-                            td { (order.created_at.format("%Y-%m-%d")) }
+                            td.date { (order.created_at.format("%Y-%m-%d")) }
                             td {
                                 @match status_label(&order.status) {
                                     Some(label) => { (web.t(label)) }

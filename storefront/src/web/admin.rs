@@ -910,7 +910,7 @@ pub async fn notifications_page(
                                 td { (entry.language) }
                                 td { span class={ "status status-" (entry.status) } { (entry.status) } }
                                 td { (entry.attempts) "/" (entry.max_attempts) }
-                                td { (entry.created_at.get(..16).unwrap_or(entry.created_at.as_str())) }
+                                td.date { (entry.created_at.get(..16).unwrap_or(entry.created_at.as_str())) }
                                 td { (entry.last_error.as_deref().unwrap_or("—")) }
                             }
                         }
@@ -1007,7 +1007,7 @@ pub async fn users_page(
                             td { (web.t(role_label(&user.role)))
                                 @if let Some(shop) = user.seller_id { " (" (web.t(T::Shop)) " " (shop) ")" } }
                             td { @if user.totp_enabled { (web.t(T::On)) } @else { (web.t(T::Off)) } }
-                            td { (user.created_at.format("%Y-%m-%d")) }
+                            td.date { (user.created_at.format("%Y-%m-%d")) }
                             td {
                                 @if user.id == admin.id.0 {
                                     span.hint { (web.t(T::You)) }

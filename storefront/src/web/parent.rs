@@ -4,7 +4,8 @@
 //! consent and privacy (the export download, erasing a child or the whole account with the
 //! password).
 //!
-//! Forms: `POST /parent/children` (a new child profile), `POST /parent/children/{id}/controls`,
+//! Forms: `POST /parent/children` (a new child profile), `POST /parent/children/{id}/consent`
+//! (the consent that activates it), `POST /parent/children/{id}/controls`,
 //! `POST /parent/children/{id}/erase`,
 //! `POST /parent/requests/{id}/approve` and `…/decline`, `POST /parent/pin`,
 //! `POST /parent/erase`. Each calls the same domain functions (and writes the same audit
@@ -14,7 +15,10 @@ use super::i18n::T;
 use super::kids::{avatar_name, avatar_picture};
 use super::layout::format_som;
 use super::session::{Web, WebForm, csrf_field, with_error_code};
-use crate::auth::family::{AGE_BANDS, AVATARS, ChildInput, create_child, reauthenticate};
+use crate::auth::family::{
+    AGE_BANDS, AVATARS, CURRENT_NOTICE_VERSION, ChildInput, create_child, reauthenticate,
+    record_consent,
+};
 use crate::auth::{CurrentUser, Role, audit, cookies, ensure_owner};
 use crate::commerce::dashboard::{ChildDashboard, LoggedSearch};
 use crate::commerce::family::{
@@ -81,6 +85,7 @@ fn notice_of(raw: Option<&str>) -> Option<T> {
     match done.as_str() {
         "saved" => Some(T::Saved),
         "child_added" => Some(T::ChildAdded),
+        "consent" => Some(T::ConsentGiven),
         "pin" => Some(T::PinSaved),
         "approved" => Some(T::RequestApproved),
         "declined" => Some(T::RequestDeclined),
@@ -390,9 +395,7 @@ pub async fn child_page(
     };
     let result = async {
         let child = own_child(&state, parent, &raw).await?;
-        let mut tx = state.0.db.begin_read().await?;
-        let controls = family::load_controls(&mut tx.conn(), child.id).await?;
-        tx.rollback().await?;
+        let controls = controls_of(&state, &child).await?;
         Ok::<_, ApiError>(child_form(
             &state,
             &web,
@@ -407,6 +410,21 @@ pub async fn child_page(
     result.unwrap_or_else(|error| web.error_page(&error))
 }
 
+async fn controls_of(state: &AppState, child: &ChildRow) -> Result<ParentalControls, ApiError> {
+    let mut tx = state.0.db.begin_read().await?;
+    let controls = family::load_controls(&mut tx.conn(), child.id).await?;
+    tx.rollback().await?;
+    Ok(controls)
+}
+
+/// A refused form of the child's page, shown again with its translated message.
+enum Refused<'a> {
+    /// The message above the forms (the settings, or a consent already recorded).
+    Page(&'a str),
+    /// The consent form: the message inside it, and the method that was chosen.
+    Consent { message: &'a str, method: &'a str },
+}
+
 fn child_form(
     state: &AppState,
     web: &Web,
@@ -414,7 +432,7 @@ fn child_form(
     controls: &ParentalControls,
     status: StatusCode,
     notice: Option<String>,
-    error: Option<&str>,
+    refused: Option<Refused<'_>>,
 ) -> Response {
     let catalog = state.0.catalog();
     let mut roots: Vec<_> = catalog
@@ -461,7 +479,14 @@ fn child_form(
         h1 { span aria-hidden="true" { (avatar_picture(&child.avatar)) " " } (child.nickname) }
         p.hint { @if child.status == "active" { (web.t(T::ConsentRecorded)) } @else { (web.t(T::ChildStatusPending)) } }
         @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
-        @if let Some(error) = error { p.error role="alert" { (error) } }
+        @if let Some(Refused::Page(error)) = &refused { p.error role="alert" { (error) } }
+        @if child.status != "active" {
+            @let (method, error) = match &refused {
+                Some(Refused::Consent { message, method }) => (*method, Some(*message)),
+                Some(Refused::Page(_)) | None => ("", None),
+            };
+            (consent_form(web, child, method, error))
+        }
         form.stack.settings action={ "/parent/children/" (id) "/controls" } method="post" {
             (csrf_field(web))
             h2 { (web.t(T::Settings)) }
@@ -558,6 +583,43 @@ fn child_form(
         }
     };
     web.page(status, &child.nickname, body)
+}
+
+/// The ways of verifying consent this form offers: the API's methods except
+/// `card_authorisation`, whose card details the form does not take.
+const CONSENT_FORM_METHODS: [(&str, T); 2] = [
+    ("signed_form", T::ConsentSignedForm),
+    ("id_document", T::ConsentIdDocument),
+];
+
+/// The consent that activates a pending child: what the parent agrees to in plain words, how
+/// it is verified, and the parent's password (the fields `POST …/consent` of the API takes).
+fn consent_form(web: &Web, child: &ChildRow, method: &str, error: Option<&str>) -> Markup {
+    html! {
+        form.stack.consent #consent action={ "/parent/children/" (child.id.0) "/consent#consent" } method="post" aria-labelledby="consent-heading" {
+            (csrf_field(web))
+            input type="hidden" name="notice_version" value=(CURRENT_NOTICE_VERSION);
+            h2 #consent-heading { (web.t(T::ConsentHeading)) }
+            p { (web.t(T::ConsentIntro)) }
+            p { (web.t(T::ConsentWhat)) }
+            p.hint { (web.t(T::ConsentNoticeVersion)) " " (CURRENT_NOTICE_VERSION) }
+            @if let Some(error) = error { p.error #consent-error role="alert" { (error) } }
+            fieldset aria-describedby=[error.map(|_| "consent-error")] {
+                legend { (web.t(T::ConsentMethod)) }
+                @for (value, label) in CONSENT_FORM_METHODS {
+                    @let input_id = format!("consent-{value}");
+                    div.variant {
+                        input id=(input_id) type="radio" name="method" value=(value) required checked[method == value];
+                        label for=(input_id) { (web.t(label)) }
+                    }
+                }
+            }
+            label for="consent-password" { (web.t(T::CurrentPassword)) }
+            input #consent-password type="password" name="password" required autocomplete="current-password" maxlength="128" aria-describedby="consent-password-hint";
+            p.hint #consent-password-hint { (web.t(T::ConsentPasswordHint)) }
+            button type="submit" { (web.t(T::ConsentSubmit)) }
+        }
+    }
 }
 
 fn invalid(code: &'static str, message: &str) -> ApiError {
@@ -675,18 +737,9 @@ pub async fn controls_submit(
         Ok(child) => child,
         Err(error) => return web.error_page(&error),
     };
-    let current = {
-        let result = async {
-            let mut tx = state.0.db.begin_read().await?;
-            let controls = family::load_controls(&mut tx.conn(), child.id).await?;
-            tx.rollback().await?;
-            Ok::<_, ApiError>(controls)
-        }
-        .await;
-        match result {
-            Ok(controls) => controls,
-            Err(error) => return web.error_page(&error),
-        }
+    let current = match controls_of(&state, &child).await {
+        Ok(controls) => controls,
+        Err(error) => return web.error_page(&error),
     };
     let saved = async {
         let controls = controls_from_form(&form, &current)?;
@@ -713,7 +766,7 @@ pub async fn controls_submit(
             &current,
             error.status,
             None,
-            Some(&error.message),
+            Some(Refused::Page(&error.message)),
         ),
         Err(error) => web.error_page(&error),
     }
@@ -767,6 +820,91 @@ pub async fn child_create_submit(State(state): State<AppState>, form: WebForm) -
         Ok(response) => with_error_code(response, error.code),
         Err(error) => web.error_page(&error),
     }
+}
+
+/// The translated message of a refused consent (the API's codes).
+fn consent_error(code: &str) -> Option<T> {
+    match code {
+        "invalid_consent_method" | "card_required" | "unexpected_card" => {
+            Some(T::ConsentMethodInvalid)
+        }
+        "outdated_notice" => Some(T::ConsentNoticeOutdated),
+        "reauthentication_failed" => Some(T::WrongPassword),
+        "consent_already_recorded" => Some(T::ConsentAlreadyRecorded),
+        "rate_limited" => Some(T::TooManyAttempts),
+        _ => None,
+    }
+}
+
+/// `POST /parent/children/{id}/consent`: `method` (`signed_form` or `id_document`),
+/// `notice_version` and `password`. The same domain function (which writes the audit event)
+/// as `POST /api/v1/family/children/{id}/consent`; a refusal shows the child's page again
+/// with the translated message and the API's code.
+pub async fn consent_submit(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: WebForm,
+) -> Response {
+    let web = &form.web;
+    let parent = match parent_of_page(web, "/parent") {
+        Ok(parent) => parent,
+        Err(response) => return *response,
+    };
+    // Ownership first, so another family's ids cannot be probed through the password.
+    let child = match own_child(&state, parent, &raw).await {
+        Ok(child) => child,
+        Err(error) => return web.error_page(&error),
+    };
+    let field = |name: &str| form.get(name).unwrap_or_default();
+    let recorded = record_consent(
+        &state,
+        &web.meta,
+        parent,
+        child.id,
+        field("method"),
+        field("notice_version"),
+        field("password"),
+        None,
+    )
+    .await;
+    let error = match recorded {
+        Ok(_) => return web.redirect(&format!("/parent/children/{}?done=consent", child.id.0)),
+        Err(error) => error.api_error(),
+    };
+    if !error.status.is_client_error() || error.status == StatusCode::NOT_FOUND {
+        return web.error_page(&error);
+    }
+    // The child as it is now: an active child's page has no consent form, so the message
+    // goes above the forms.
+    let shown = async {
+        let child = own_child(&state, parent, &raw).await?;
+        let controls = controls_of(&state, &child).await?;
+        Ok::<_, ApiError>((child, controls))
+    }
+    .await;
+    let (child, controls) = match shown {
+        Ok(shown) => shown,
+        Err(error) => return web.error_page(&error),
+    };
+    let message = consent_error(error.code).map_or(error.message.as_str(), |key| web.t(key));
+    let refused = if child.status == "active" {
+        Refused::Page(message)
+    } else {
+        Refused::Consent {
+            message,
+            method: field("method"),
+        }
+    };
+    let page = child_form(
+        &state,
+        web,
+        &child,
+        &controls,
+        error.status,
+        None,
+        Some(refused),
+    );
+    with_error_code(page, error.code)
 }
 
 async fn decide(state: &AppState, raw: &str, form: &WebForm, decision: Decision) -> Response {

@@ -111,6 +111,11 @@ backend_tests!(
         assert_eq!(recorded.expect(201)["child"]["status"], "active");
         assert_eq!(recorded.body["method"], "signed_form");
         assert_eq!(recorded.body["notice_version"], NOTICE);
+        // Once active, a repeated consent is refused and writes nothing.
+        consent(json!({ "method": "id_document", "notice_version": NOTICE, "password": PASSWORD }))
+            .send(&app)
+            .await
+            .expect_error(409, "consent_already_recorded");
         let consents = app
             .test
             .db
@@ -120,9 +125,13 @@ backend_tests!(
         assert_eq!(consents.len(), 1);
         assert_eq!(consents[0].method, "signed_form");
         let actions = audit_actions(&app).await;
-        assert!(
-            actions.contains(&"child_created".to_owned())
-                && actions.contains(&"consent_recorded".to_owned())
+        assert!(actions.contains(&"child_created".to_owned()));
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|action| *action == "consent_recorded")
+                .count(),
+            1
         );
     }
 );

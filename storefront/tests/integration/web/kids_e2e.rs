@@ -2,8 +2,9 @@
 //! (issue 9): the server of [`super::e2e`] on a random port with the generated catalogue,
 //! driven by `storefront/e2e/kids.js`. Missing Chromium, node or the npm packages FAIL the test.
 //!
-//! Scenarios: (a) a child in kids' mode asks to buy and the parent approves in the parent panel
-//! (then bedtime shows the lock screen); (b) offline: after visiting pages, with the network
+//! Scenarios: (a) a parent adds a child and records consent in the parent panel's forms, the
+//! child in kids' mode asks to buy and the parent approves in the parent panel (then bedtime
+//! shows the lock screen); (b) offline: after visiting pages, with the network
 //! cut, the cached pages, a category and the recently viewed products still open, an uncached
 //! page shows the offline page, and a wishlist addition queued offline arrives once online;
 //! (c) axe-core on every new page type in adult and kids' modes (no serious or critical
@@ -127,6 +128,8 @@ async fn chromium_kids_mode_parent_panel_offline_accessibility_and_screenshots()
     for page in [
         "parent",
         "parent-child",
+        "parent-child-consent",
+        "parent-child-consent-error",
         "kids-picker",
         "kids-home",
         "kids-search",

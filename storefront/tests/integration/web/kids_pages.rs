@@ -3,7 +3,8 @@
 //! family's child or request (404), a child session is kept inside kids' mode, asking a parent
 //! creates a purchase request the parent approves in the panel, the lock screen at bedtime,
 //! and the PIN that leaves kids' mode (exempt from bedtime); a parent adds a child through the
-//! panel's form (translated form errors, never a 500; invisible to another family).
+//! panel's form (translated form errors, never a 500; invisible to another family) and records
+//! the consent that activates it through the child's page (the API's function, audited once).
 
 use super::{Browser, Page, web_app};
 use crate::auth::{AuthApp, PASSWORD, audit_actions, call, signed_in_parent};
@@ -584,6 +585,261 @@ backend_tests!(
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
         }
         assert_eq!(children().await, 1);
+    }
+);
+
+backend_tests!(
+    parent_panel_records_consent_through_the_child_page,
+    |test: TestDb| async move {
+        let app = web_app(test).await;
+        let (email, token, _) = signed_in_parent(&app).await;
+        let (other_email, _, _) = signed_in_parent(&app).await;
+        let id = call(Method::POST, "/api/v1/family/children")
+            .bearer(&token)
+            .json(json!({ "nickname": "Zarina", "age_band": "3-5", "avatar": "fox" }))
+            .send(&app)
+            .await
+            .expect(201)["id"]
+            .as_i64()
+            .unwrap();
+        call(Method::PUT, "/api/v1/family/pin")
+            .bearer(&token)
+            .json(json!({ "pin": PIN, "password": PASSWORD }))
+            .send(&app)
+            .await
+            .expect(204);
+        let mut parent = signed_in(&app, &email).await;
+        let mut stranger = signed_in(&app, &other_email).await;
+        let notice = storefront::auth::family::CURRENT_NOTICE_VERSION;
+        let page_url = format!("/parent/children/{id}");
+        let action = format!("/parent/children/{id}/consent");
+        let consents = || scalar(&app.test.db, "SELECT COUNT(*) FROM parental_consents");
+        let recorded = || async {
+            audit_actions(&app)
+                .await
+                .iter()
+                .filter(|action| *action == "consent_recorded")
+                .count()
+        };
+        let in_picker = "aria-label=\"Bolalar rejimini boshlash: Zarina\"";
+        assert_eq!(
+            UiLang::UzLatn.t(T::StartKidsMode),
+            "Bolalar rejimini boshlash"
+        );
+
+        // The pending child's page has the consent form: the API's fields (the method, the
+        // notice version, the password) and the CSRF field, explained in the page's language.
+        assert!(!parent.get("/kids").await.html.contains(in_picker));
+        let page = parent.get(&page_url).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let form_at = page
+            .html
+            .find(&format!("action=\"{action}#consent\""))
+            .expect("the consent form");
+        let form = &page.html[form_at..];
+        let form = &form[..form.find("</form>").unwrap()];
+        for field in [
+            "name=\"_csrf\"",
+            &format!("name=\"notice_version\" value=\"{notice}\""),
+            "name=\"method\" value=\"signed_form\"",
+            "name=\"method\" value=\"id_document\"",
+            "type=\"password\" name=\"password\" required autocomplete=\"current-password\"",
+        ] {
+            assert!(form.contains(field), "{field}: {form}");
+        }
+        assert!(
+            !form.contains("card_authorisation"),
+            "the form takes no card"
+        );
+        for key in [T::ConsentWhat, T::ConsentMethod, T::ConsentSubmit] {
+            assert!(form.contains(UiLang::UzLatn.t(key)), "{key:?}");
+        }
+        for lang in [UiLang::UzCyrl, UiLang::Ru, UiLang::En] {
+            let page = parent
+                .get(&format!("{page_url}?lang={}", lang.code()))
+                .await;
+            assert!(page.html.contains(lang.t(T::ConsentWhat)), "{lang:?}");
+        }
+        parent.get(&format!("{page_url}?lang=uz")).await;
+
+        // Without the CSRF field, or with another session's, nothing is recorded.
+        let good = [
+            ("method", "signed_form"),
+            ("notice_version", notice),
+            ("password", PASSWORD),
+        ];
+        assert_csrf_refused(&parent.post(&action, &good).await, "no token");
+        let foreign_csrf = stranger.get("/parent").await.csrf();
+        let mut with_foreign = vec![("_csrf", foreign_csrf.as_str())];
+        with_foreign.extend_from_slice(&good);
+        assert_csrf_refused(&parent.post(&action, &with_foreign).await, "another token");
+        // A guest is sent to sign in.
+        let mut guest = Browser::new(&app.state);
+        let page = guest.submit("/signin", &action, &good).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert!(page.location().starts_with("/signin?next="));
+        // Another family's child, or none: 404 before the password is looked at.
+        for (url, by_stranger) in [
+            (action.as_str(), true),
+            ("/parent/children/999999/consent", false),
+            ("/parent/children/x/consent", false),
+        ] {
+            let browser = if by_stranger {
+                &mut stranger
+            } else {
+                &mut parent
+            };
+            let page = browser.submit("/parent", url, &good).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{url}");
+            assert_eq!(page.header("x-error-code"), "child_not_found", "{url}");
+        }
+        assert_eq!(consents().await, 0);
+
+        // Bad input: the form again with the API's code and a translated message (4xx, not a
+        // 500), the chosen method kept, nothing recorded.
+        let bad: [(FormFields, StatusCode, &str, T); 7] = [
+            (
+                &[
+                    ("method", "checkbox"),
+                    ("notice_version", notice),
+                    ("password", PASSWORD),
+                ],
+                StatusCode::BAD_REQUEST,
+                "invalid_consent_method",
+                T::ConsentMethodInvalid,
+            ),
+            (
+                &[("notice_version", notice), ("password", PASSWORD)],
+                StatusCode::BAD_REQUEST,
+                "invalid_consent_method",
+                T::ConsentMethodInvalid,
+            ),
+            (
+                &[
+                    ("method", "card_authorisation"),
+                    ("notice_version", notice),
+                    ("password", PASSWORD),
+                ],
+                StatusCode::BAD_REQUEST,
+                "card_required",
+                T::ConsentMethodInvalid,
+            ),
+            (
+                &[
+                    ("method", "id_document"),
+                    ("notice_version", "2020-01"),
+                    ("password", PASSWORD),
+                ],
+                StatusCode::BAD_REQUEST,
+                "outdated_notice",
+                T::ConsentNoticeOutdated,
+            ),
+            (
+                &[("method", "signed_form"), ("password", PASSWORD)],
+                StatusCode::BAD_REQUEST,
+                "outdated_notice",
+                T::ConsentNoticeOutdated,
+            ),
+            (
+                &[
+                    ("method", "id_document"),
+                    ("notice_version", notice),
+                    ("password", "not it"),
+                ],
+                StatusCode::FORBIDDEN,
+                "reauthentication_failed",
+                T::WrongPassword,
+            ),
+            (
+                &[("method", "id_document"), ("notice_version", notice)],
+                StatusCode::FORBIDDEN,
+                "reauthentication_failed",
+                T::WrongPassword,
+            ),
+        ];
+        for (fields, status, code, message) in bad {
+            let page = parent.submit(&page_url, &action, fields).await;
+            assert_eq!(page.status, status, "{fields:?}: {}", page.html);
+            assert_eq!(page.header("x-error-code"), code, "{fields:?}");
+            assert!(
+                page.html.contains(&format!(
+                    "id=\"consent-error\" role=\"alert\">{}</p>",
+                    UiLang::UzLatn.t(message)
+                )),
+                "{fields:?}"
+            );
+            assert!(page.html.contains(&format!("action=\"{action}#consent\"")));
+        }
+        let page = parent
+            .submit(
+                &page_url,
+                &action,
+                &[
+                    ("method", "id_document"),
+                    ("notice_version", notice),
+                    ("password", "x"),
+                ],
+            )
+            .await;
+        assert!(page.html.contains("value=\"id_document\" required checked"));
+        assert!(!page.html.contains("value=\"signed_form\" required checked"));
+        // In the page's language.
+        parent.get(&format!("{page_url}?lang=ru")).await;
+        let page = parent
+            .submit(
+                &page_url,
+                &action,
+                &[("method", "x"), ("notice_version", notice)],
+            )
+            .await;
+        assert!(page.html.contains(UiLang::Ru.t(T::ConsentMethodInvalid)));
+        parent.get(&format!("{page_url}?lang=uz")).await;
+        assert_eq!(consents().await, 0);
+        assert_eq!(recorded().await, 0);
+        assert!(!parent.get("/kids").await.html.contains(in_picker));
+
+        // Recorded: back on the child's page, which says so and has no consent form; the
+        // child is active, in the kids' mode picker, with one consent and one audit event.
+        let page = parent.submit(&page_url, &action, &good).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+        assert_eq!(
+            page.location(),
+            format!("/parent/children/{id}?done=consent")
+        );
+        let page = parent.get(page.location()).await;
+        assert!(page.html.contains(UiLang::UzLatn.t(T::ConsentGiven)));
+        assert!(page.html.contains(UiLang::UzLatn.t(T::ConsentRecorded)));
+        assert!(!page.html.contains("id=\"consent\""));
+        let child = call(Method::GET, &format!("/api/v1/family/children/{id}"))
+            .bearer(&token)
+            .send(&app)
+            .await;
+        assert_eq!(child.expect(200)["status"], "active");
+        let rows = app
+            .test
+            .db
+            .consents_of(storefront::db::accounts::ChildId(id))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].method.as_str(), rows[0].notice_version.as_str()),
+            ("signed_form", notice)
+        );
+        assert_eq!(recorded().await, 1);
+        let kids = parent.get("/kids").await;
+        assert!(kids.html.contains(in_picker), "{}", kids.html);
+
+        // Already recorded: a clear message, nothing written twice.
+        let page = parent.submit(&page_url, &action, &good).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.html);
+        assert_eq!(page.header("x-error-code"), "consent_already_recorded");
+        assert!(page.html.contains(&format!(
+            "role=\"alert\">{}</p>",
+            UiLang::UzLatn.t(T::ConsentAlreadyRecorded)
+        )));
+        assert_eq!(consents().await, 1);
+        assert_eq!(recorded().await, 1);
     }
 );
 
