@@ -366,3 +366,13 @@ impl Bert {
         }
     }
 }
+
+/// The largest absolute difference between two tensors of one shape (the kernels' tests).
+#[cfg(test)]
+fn max_difference(a: &Tensor, b: &Tensor) -> f32 {
+    (a - b)
+        .and_then(|d| d.abs())
+        .and_then(|d| d.max_all())
+        .and_then(|d| d.to_scalar::<f32>())
+        .unwrap_or(f32::INFINITY)
+}

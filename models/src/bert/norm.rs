@@ -103,14 +103,7 @@ mod tests {
                 1e-12,
             )
             .unwrap();
-            let difference = (ours - reference)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap();
+            let difference = super::super::max_difference(&ours, &reference);
             assert!(difference < 1e-4, "{m}x{n}: {difference}");
         }
     }

@@ -49,6 +49,20 @@ fn parent_of_page<'a>(web: &'a Web, next: &str) -> Result<&'a CurrentUser, Box<R
     }
 }
 
+/// The signed-in parent and their own child `raw`, or the page that answers anyone else
+/// (sign-in, 403, or 404 for another family's child).
+async fn parent_and_child<'a>(
+    state: &AppState,
+    web: &'a Web,
+    raw: &str,
+) -> Result<(&'a CurrentUser, ChildRow), Box<Response>> {
+    let parent = parent_of_page(web, "/parent")?;
+    let child = own_child(state, parent, raw)
+        .await
+        .map_err(|error| Box::new(web.error_page(&error)))?;
+    Ok((parent, child))
+}
+
 /// The parent's own child `raw`, or 404 (another family's child looks like a missing one).
 async fn own_child(state: &AppState, user: &CurrentUser, raw: &str) -> Result<ChildRow, ApiError> {
     let not_found =
@@ -729,13 +743,9 @@ pub async fn controls_submit(
     form: WebForm,
 ) -> Response {
     let web = &form.web;
-    let parent = match parent_of_page(web, "/parent") {
-        Ok(parent) => parent,
+    let (parent, child) = match parent_and_child(&state, web, &raw).await {
+        Ok(found) => found,
         Err(response) => return *response,
-    };
-    let child = match own_child(&state, parent, &raw).await {
-        Ok(child) => child,
-        Err(error) => return web.error_page(&error),
     };
     let current = match controls_of(&state, &child).await {
         Ok(controls) => controls,
@@ -846,14 +856,10 @@ pub async fn consent_submit(
     form: WebForm,
 ) -> Response {
     let web = &form.web;
-    let parent = match parent_of_page(web, "/parent") {
-        Ok(parent) => parent,
-        Err(response) => return *response,
-    };
     // Ownership first, so another family's ids cannot be probed through the password.
-    let child = match own_child(&state, parent, &raw).await {
-        Ok(child) => child,
-        Err(error) => return web.error_page(&error),
+    let (parent, child) = match parent_and_child(&state, web, &raw).await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let field = |name: &str| form.get(name).unwrap_or_default();
     let recorded = record_consent(
