@@ -1262,7 +1262,9 @@ GET /kids/asked: guest child parent seller moderator admin
 GET /kids/exit: guest child parent seller moderator admin
 POST /kids/exit: guest child parent seller moderator admin
 GET /parent: guest child parent seller moderator admin
+POST /parent/children: guest child parent seller moderator admin
 GET /parent/children/{id}: guest child parent seller moderator admin
+POST /parent/children/{id}/consent: guest child parent seller moderator admin
 POST /parent/children/{id}/controls: guest child parent seller moderator admin
 POST /parent/children/{id}/erase: guest child parent seller moderator admin
 POST /parent/requests/{id}/approve: guest child parent seller moderator admin
