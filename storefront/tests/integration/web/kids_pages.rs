@@ -20,8 +20,8 @@ const PIN: &str = "2580";
 /// A form's fields, as posted.
 type FormFields<'a> = &'a [(&'a str, &'a str)];
 
-/// A parent (API token and email) with one active child (id) and a PIN.
-async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
+/// A parent (email and API token) with a PIN and one child (id) still waiting for consent.
+async fn pending_family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
     let (email, token, _) = signed_in_parent(app).await;
     let child = call(Method::POST, "/api/v1/family/children")
         .bearer(&token)
@@ -31,6 +31,18 @@ async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
         .expect(201)["id"]
         .as_i64()
         .unwrap();
+    call(Method::PUT, "/api/v1/family/pin")
+        .bearer(&token)
+        .json(json!({ "pin": PIN, "password": PASSWORD }))
+        .send(app)
+        .await
+        .expect(204);
+    (email, token, child)
+}
+
+/// A parent (email and API token) with a PIN and one active child (id).
+async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
+    let (email, token, child) = pending_family(app, nickname).await;
     call(
         Method::POST,
         &format!("/api/v1/family/children/{child}/consent"),
@@ -44,11 +56,6 @@ async fn family(app: &AuthApp, nickname: &str) -> (String, String, i64) {
     .send(app)
     .await
     .expect(201);
-    call(Method::PUT, "/api/v1/family/pin")
-        .bearer(&token)
-        .json(json!({ "pin": PIN, "password": PASSWORD }))
-        .send(app)
-        .await;
     (email, token, child)
 }
 
@@ -68,6 +75,28 @@ async fn signed_in(app: &AuthApp, email: &str) -> Browser {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
     assert_eq!(page.location(), "/parent");
     browser
+}
+
+/// Asserts that a form came back refused: `status`, the API's `code` in `x-error-code`, and
+/// the translated (Uzbek) `message` in the form's error paragraph `#error_id`.
+#[track_caller]
+fn assert_form_refused(
+    page: &Page,
+    status: StatusCode,
+    code: &str,
+    error_id: &str,
+    message: T,
+    what: &str,
+) {
+    assert_eq!(page.status, status, "{what}: {}", page.html);
+    assert_eq!(page.header("x-error-code"), code, "{what}");
+    assert!(
+        page.html.contains(&format!(
+            "id=\"{error_id}\" role=\"alert\">{}</p>",
+            UiLang::UzLatn.t(message)
+        )),
+        "{what}"
+    );
 }
 
 #[track_caller]
@@ -480,19 +509,13 @@ backend_tests!(
         ];
         for (fields, code, message) in bad {
             let page = parent.submit("/parent", "/parent/children", fields).await;
-            assert_eq!(
-                page.status,
+            assert_form_refused(
+                &page,
                 StatusCode::BAD_REQUEST,
-                "{fields:?}: {}",
-                page.html
-            );
-            assert_eq!(page.header("x-error-code"), code, "{fields:?}");
-            assert!(
-                page.html.contains(&format!(
-                    "id=\"add-child-error\" role=\"alert\">{}</p>",
-                    UiLang::UzLatn.t(message)
-                )),
-                "{fields:?}"
+                code,
+                "add-child-error",
+                message,
+                &format!("{fields:?}"),
             );
         }
         let page = parent
@@ -592,22 +615,8 @@ backend_tests!(
     parent_panel_records_consent_through_the_child_page,
     |test: TestDb| async move {
         let app = web_app(test).await;
-        let (email, token, _) = signed_in_parent(&app).await;
+        let (email, token, id) = pending_family(&app, "Zarina").await;
         let (other_email, _, _) = signed_in_parent(&app).await;
-        let id = call(Method::POST, "/api/v1/family/children")
-            .bearer(&token)
-            .json(json!({ "nickname": "Zarina", "age_band": "3-5", "avatar": "fox" }))
-            .send(&app)
-            .await
-            .expect(201)["id"]
-            .as_i64()
-            .unwrap();
-        call(Method::PUT, "/api/v1/family/pin")
-            .bearer(&token)
-            .json(json!({ "pin": PIN, "password": PASSWORD }))
-            .send(&app)
-            .await
-            .expect(204);
         let mut parent = signed_in(&app, &email).await;
         let mut stranger = signed_in(&app, &other_email).await;
         let notice = storefront::auth::family::CURRENT_NOTICE_VERSION;
@@ -759,14 +768,13 @@ backend_tests!(
         ];
         for (fields, status, code, message) in bad {
             let page = parent.submit(&page_url, &action, fields).await;
-            assert_eq!(page.status, status, "{fields:?}: {}", page.html);
-            assert_eq!(page.header("x-error-code"), code, "{fields:?}");
-            assert!(
-                page.html.contains(&format!(
-                    "id=\"consent-error\" role=\"alert\">{}</p>",
-                    UiLang::UzLatn.t(message)
-                )),
-                "{fields:?}"
+            assert_form_refused(
+                &page,
+                status,
+                code,
+                "consent-error",
+                message,
+                &format!("{fields:?}"),
             );
             assert!(page.html.contains(&format!("action=\"{action}#consent\"")));
         }
