@@ -156,6 +156,14 @@ backend_tests!(
     screen_time_blocks_after_it_is_spent,
     |test: TestDb| async move {
         let app = shop_app(test).await;
+        // The day's count starts afresh at Tashkent midnight (UTC+5): start at 10:00 there, so
+        // the twelve minutes below never cross it, whatever the time the test runs.
+        let local = app.clock.now() + chrono::Duration::hours(5);
+        let minute =
+            i64::from(chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local));
+        app.clock.advance(chrono::Duration::minutes(
+            (10 * 60 - minute).rem_euclid(24 * 60),
+        ));
         let mut family = family(&app).await;
         set_controls(&app, &family, json!({ "daily_screen_minutes": 10 })).await;
         // Requests four minutes apart: 0, 4, 8 minutes used, then 12 > 10.
