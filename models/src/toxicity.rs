@@ -25,6 +25,7 @@
 
 pub mod csv;
 mod embedding_cache;
+pub mod fast;
 pub mod fit;
 mod head;
 pub mod metrics;
@@ -35,6 +36,7 @@ pub mod train;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use self::fast::FastStage;
 pub use self::head::{
     DatasetRecord, EmbeddingSpec, FeaturePrefix, HEAD_FORMAT, HeadFile, HeadWeights, MetricSummary,
     TextFeatureWeights, ThresholdLevel, Thresholds, ToxicityHead, TrainingRecord,
@@ -82,6 +84,22 @@ impl WindowedEmbedder for E5Embedder {
     }
 }
 
+/// The longest cleaned text the fast stage may clear without the encoder's checks: far below
+/// [`MAX_CHUNKS`] windows of any model.
+const MAX_CLEARED_CHARS: usize = 20_000;
+
+/// Whether the encoder would score `cleaned` (as [`clean_text`] leaves it), decided without
+/// tokenising it, so the fast stage may clear it in the encoder's stead: it has a letter or
+/// digit, at least one basic Latin or Cyrillic letter (pieces every multilingual vocabulary
+/// knows, so it cannot be [`UnscoredReason::UnknownTokens`]), and it is short enough never to
+/// be [`UnscoredReason::TooLong`]. Any other text goes through the encoder's own checks.
+fn encoder_would_score(cleaned: &str) -> bool {
+    cleaned.len() <= MAX_CLEARED_CHARS
+        && cleaned
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || ('\u{0410}'..='\u{044F}').contains(&c))
+}
+
 /// Why a text was not scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UnscoredReason {
@@ -118,9 +136,11 @@ pub struct ToxicityScore {
     /// Probability that the text is toxic (insult, profanity, threat, harassment, hate), in
     /// `0.0..=1.0`; for a chunked text, the highest of its chunks.
     pub probability: f32,
-    /// The head and embedding that scored it (`name@version/embedding-model`).
+    /// What scored it: the head and embedding (`name@version/embedding-model`), or the
+    /// cascade's fast stage (`name@version/char-ngrams`) when that cleared the text.
     pub model: Arc<str>,
-    /// How many model windows the text took (1 unless it was long).
+    /// How many encoder windows the text took (1 unless it was long; 0 when the fast stage
+    /// cleared it).
     pub chunks: usize,
     /// The head's thresholds.
     pub thresholds: Thresholds,
@@ -189,6 +209,8 @@ pub struct ToxicityClassifier<E: WindowedEmbedder = E5Embedder> {
     kind: TextKind,
     /// Ids that every input carries whatever the text: specials and the prefix's pieces.
     overhead_ids: HashSet<u32>,
+    /// The cascade's first stage, when one is set ([`ToxicityClassifier::with_fast_stage`]).
+    fast: Option<Arc<FastStage>>,
 }
 
 impl<E: WindowedEmbedder> std::fmt::Debug for ToxicityClassifier<E> {
@@ -226,7 +248,42 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
             head,
             kind,
             overhead_ids,
+            fast: None,
         })
+    }
+
+    /// Puts `stage` in front of the encoder: [`ToxicityClassifier::score_many`] then sends a
+    /// text to the encoder only when the stage does not clear it (see [`fast`]).
+    ///
+    /// Fails with [`Error::MalformedModel`] when the stage was made for another head or its
+    /// defer probability is not below the head's balanced threshold (a cleared text must stay
+    /// below every review floor).
+    pub fn with_fast_stage(mut self, stage: Arc<FastStage>) -> Result<Self> {
+        let malformed = |reason: String| Error::MalformedModel {
+            file: stage.tag().to_string(),
+            reason,
+        };
+        if stage.file().for_head != self.head.tag().as_ref() {
+            return Err(malformed(format!(
+                "the stage clears texts for {}, the head is {}",
+                stage.file().for_head,
+                self.head.tag()
+            )));
+        }
+        if stage.defer_probability() >= self.head.thresholds().balanced {
+            return Err(malformed(format!(
+                "defer probability {} is not below the head's balanced threshold {}",
+                stage.defer_probability(),
+                self.head.thresholds().balanced
+            )));
+        }
+        self.fast = Some(stage);
+        Ok(self)
+    }
+
+    /// Returns the cascade's first stage, if one is set.
+    pub fn fast_stage(&self) -> Option<&Arc<FastStage>> {
+        self.fast.as_ref()
     }
 
     /// Returns the head.
@@ -247,9 +304,38 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
 
     /// Scores many texts in one batch (rayon inside the embedder); one result per text, in
     /// order.
+    ///
+    /// With a fast stage set, a scorable text the stage clears gets the stage's probability
+    /// and tag and skips the encoder; every other text is scored by the encoder head.
     pub fn score_many(&self, texts: &[&str]) -> Result<Vec<Toxicity>> {
-        let prepared: Vec<std::result::Result<Vec<String>, UnscoredReason>> =
-            texts.iter().map(|text| self.prepare(text)).collect();
+        self.score_with(texts, self.fast.as_deref())
+    }
+
+    /// Like [`ToxicityClassifier::score_many`], with the encoder head on every text even when
+    /// a fast stage is set.
+    pub fn score_many_with_encoder(&self, texts: &[&str]) -> Result<Vec<Toxicity>> {
+        self.score_with(texts, None)
+    }
+
+    fn score_with(&self, texts: &[&str], fast: Option<&FastStage>) -> Result<Vec<Toxicity>> {
+        let thresholds = self.head.thresholds();
+        let mut cleared: Vec<Option<f32>> = vec![None; texts.len()];
+        let prepared: Vec<std::result::Result<Vec<String>, UnscoredReason>> = texts
+            .iter()
+            .zip(&mut cleared)
+            .map(|(text, cleared)| {
+                if let Some(stage) = fast {
+                    let cleaned = clean_text(text);
+                    if encoder_would_score(&cleaned) {
+                        *cleared = stage.clears(&cleaned);
+                        if cleared.is_some() {
+                            return Ok(Vec::new());
+                        }
+                    }
+                }
+                self.prepare(text)
+            })
+            .collect();
         let chunks: Vec<&str> = prepared
             .iter()
             .filter_map(|p| p.as_ref().ok())
@@ -266,12 +352,19 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
             probabilities.push(self.head.probability(chunk, embedding)?);
         }
         let mut next = probabilities.into_iter();
-        let thresholds = self.head.thresholds();
         let mut out = Vec::with_capacity(texts.len());
-        for prepared in prepared {
-            match prepared {
-                Err(reason) => out.push(Toxicity::Unscored { reason }),
-                Ok(text_chunks) => {
+        for (prepared, cleared) in prepared.into_iter().zip(cleared) {
+            match (prepared, cleared, fast) {
+                (Err(reason), _, _) => out.push(Toxicity::Unscored { reason }),
+                (Ok(_), Some(probability), Some(stage)) => {
+                    out.push(Toxicity::Scored(ToxicityScore {
+                        probability,
+                        model: Arc::clone(stage.tag()),
+                        chunks: 0,
+                        thresholds,
+                    }))
+                }
+                (Ok(text_chunks), _, _) => {
                     let mut probability = f32::NEG_INFINITY;
                     for _ in 0..text_chunks.len() {
                         let p = next.next().ok_or_else(|| {
@@ -367,12 +460,15 @@ mod tests {
     use super::head::testing::head_file;
     use super::*;
     use crate::HashingEmbedder;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A stand-in with a tiny window: one token per four characters of each word, `<unk>` for
     /// words without a Latin letter, and `<s>`/`</s>` around.
     struct Tiny {
         inner: HashingEmbedder,
         window: usize,
+        /// Texts embedded so far.
+        embedded: AtomicUsize,
     }
 
     impl Embedder for Tiny {
@@ -384,6 +480,7 @@ mod tests {
             for text in texts {
                 assert!(self.token_ids(kind, text).len() < self.window, "{text:?}");
             }
+            self.embedded.fetch_add(texts.len(), Ordering::Relaxed);
             self.inner.embed(kind, texts)
         }
     }
@@ -428,7 +525,15 @@ mod tests {
             256,
         ))
         .unwrap();
-        ToxicityClassifier::new(Arc::new(Tiny { inner, window }), head).unwrap()
+        ToxicityClassifier::new(
+            Arc::new(Tiny {
+                inner,
+                window,
+                embedded: AtomicUsize::new(0),
+            }),
+            head,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -512,6 +617,63 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_stage_clears_plain_text_and_sends_the_rest_to_the_encoder() {
+        let c = classifier(16);
+        let stage = Arc::new(fast::testing::test_stage("test-head@0/hashing"));
+        let c = c.with_fast_stage(Arc::clone(&stage)).unwrap();
+        let texts = ["nice toy for kids", "bad bad", "", "ხის კუბიკები"];
+        let before = c.embedder.embedded.load(Ordering::Relaxed);
+        let out = c.score_many(&texts).unwrap();
+        // Only the text the stage defers reaches the encoder.
+        assert_eq!(c.embedder.embedded.load(Ordering::Relaxed) - before, 1);
+        let cleared = out[0].score().unwrap();
+        assert_eq!(&*cleared.model, &**stage.tag());
+        assert_eq!(cleared.chunks, 0);
+        assert!(cleared.probability < stage.defer_probability());
+        assert_eq!(
+            out[0].decide(ThresholdLevel::Balanced),
+            ToxicityDecision::Passed
+        );
+        let deferred = out[1].score().unwrap();
+        assert_eq!(&*deferred.model, "test-head@0/hashing");
+        assert_eq!(
+            out[1].decide(ThresholdLevel::Balanced),
+            ToxicityDecision::Flagged
+        );
+        // Texts the encoder could not score stay unscored: the stage never clears them.
+        assert_eq!(
+            out[2],
+            Toxicity::Unscored {
+                reason: UnscoredReason::Empty
+            }
+        );
+        assert_eq!(
+            out[3],
+            Toxicity::Unscored {
+                reason: UnscoredReason::UnknownTokens
+            }
+        );
+        // The encoder-only path scores both texts with the head.
+        let before = c.embedder.embedded.load(Ordering::Relaxed);
+        let all = c.score_many_with_encoder(&texts).unwrap();
+        assert_eq!(c.embedder.embedded.load(Ordering::Relaxed) - before, 2);
+        assert_eq!(&*all[0].score().unwrap().model, "test-head@0/hashing");
+    }
+
+    #[test]
+    fn a_fast_stage_for_another_head_or_with_a_high_defer_probability_is_refused() {
+        let other = Arc::new(fast::testing::test_stage("other-head@1/hashing"));
+        let error = classifier(16).with_fast_stage(other).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Corrupt);
+        let stage = fast::testing::test_stage("test-head@0/hashing");
+        let mut file = stage.file().clone();
+        file.defer_probability = 0.6;
+        let high = Arc::new(FastStage::from_file(file).unwrap());
+        let error = classifier(16).with_fast_stage(high).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Corrupt);
+    }
+
+    #[test]
     fn a_head_for_another_embedder_is_refused() {
         let inner = HashingEmbedder::new(32);
         let head = ToxicityHead::from_head_file(head_file(
@@ -522,7 +684,15 @@ mod tests {
             64,
         ))
         .unwrap();
-        let error = ToxicityClassifier::new(Arc::new(Tiny { inner, window: 8 }), head).unwrap_err();
+        let error = ToxicityClassifier::new(
+            Arc::new(Tiny {
+                inner,
+                window: 8,
+                embedded: AtomicUsize::new(0),
+            }),
+            head,
+        )
+        .unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::Corrupt);
     }
 }

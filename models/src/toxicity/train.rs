@@ -735,6 +735,62 @@ fn head_file(options: &TrainOptions, report: &TrainReport, run: &Run, sha: Strin
     }
 }
 
+/// One row of the labelled data as [`train`] selects it, for models trained beside the head
+/// on the same split (the cascade's first stage, [`super::fast`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectedRow {
+    /// The cleaned text.
+    pub text: String,
+    /// Whether the row is labelled toxic.
+    pub toxic: bool,
+    /// The part it comes from (`set` or `set/source`).
+    pub part: String,
+    /// The part's language.
+    pub language: Language,
+    /// What the part is used for.
+    pub usage: Usage,
+    /// The side of the split: training, tuning or held out.
+    pub side: SplitSide,
+}
+
+/// The side of the split a selected row is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SplitSide {
+    /// Trained on.
+    Train,
+    /// Held out of training to tune (strengths, thresholds).
+    Tune,
+    /// Held out; only measured (every row of the evaluation-only parts).
+    Validation,
+}
+
+/// Loads and selects the labelled data exactly as [`train`] does (same caps, split and
+/// de-duplication), without embedding anything.
+pub fn selected_rows(options: &TrainOptions, progress: &dyn Fn(&str)) -> Result<Vec<SelectedRow>> {
+    let mut data = load(options, progress)?;
+    select(&mut data, options);
+    let mut out = Vec::new();
+    for (p, selection) in data.selection.iter().enumerate() {
+        let part = &data.parts[p];
+        let sides = [
+            (SplitSide::Train, &selection.train),
+            (SplitSide::Tune, &selection.tune),
+            (SplitSide::Validation, &selection.evaluated),
+        ];
+        for (side, rows) in sides {
+            out.extend(rows.iter().map(|&i| SelectedRow {
+                text: data.rows[i].text.clone(),
+                toxic: data.rows[i].toxic,
+                part: part.id.clone(),
+                language: part.language,
+                usage: part.usage,
+                side,
+            }));
+        }
+    }
+    Ok(out)
+}
+
 // ------------------------------------------------------------------------------------------
 // Loading
 
