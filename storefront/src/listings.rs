@@ -451,7 +451,12 @@ pub async fn screen(
             format!("{RULES_NAME} (text toxicity unavailable)"),
         ),
         Some(classifier) => {
-            let tag = classifier.head().tag().to_string();
+            // With the cascade's fast stage, a text it clears never reaches the encoder; its
+            // signal carries the stage's tag.
+            let tag = match classifier.fast_stage() {
+                Some(stage) => format!("{} → {}", stage.tag(), classifier.head().tag()),
+                None => classifier.head().tag().to_string(),
+            };
             let texts: Vec<String> = prose.iter().map(|(_, text, _)| text.clone()).collect();
             let scored = crate::run_blocking(move || {
                 let refs: Vec<&str> = texts.iter().map(String::as_str).collect();

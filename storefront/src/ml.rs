@@ -9,7 +9,7 @@
 //! review, never to automatic approval.
 
 use models::manifest::{self, ModelSpec};
-use models::toxicity::{ToxicityClassifier, ToxicityHead};
+use models::toxicity::{FastStage, ToxicityClassifier, ToxicityHead};
 use models::{E5Embedder, Embedder, ImageClassifier, TextKind, XyranClassifier};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -214,10 +214,10 @@ impl ModelHub {
     /// Serves `e5` as the text embedder and, with the bundled head, the toxicity classifier
     /// (tests and tools that load the model themselves).
     pub fn serve_e5(&self, e5: Arc<E5Embedder>) -> models::Result<()> {
-        let toxicity = Arc::new(ToxicityClassifier::new(
-            e5.clone(),
-            ToxicityHead::bundled()?,
-        )?);
+        let toxicity = Arc::new(
+            ToxicityClassifier::new(e5.clone(), ToxicityHead::bundled()?)?
+                .with_fast_stage(Arc::new(FastStage::bundled()?))?,
+        );
         let embedder: Arc<dyn Embedder> = e5;
         let batcher = Arc::new(QueryBatcher::start(embedder.clone()));
         self.update(|loaded| {

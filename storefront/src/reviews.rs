@@ -189,10 +189,13 @@ async fn screen_text(app: &App, text: &str) -> Result<(Vec<ReviewReason>, String
             format!("{RULES_NAME} (text toxicity unavailable)"),
         ),
         Some(classifier) => {
+            // Reviews are where insults land, and they come one at a time: the encoder head
+            // reads every one (no fast stage, unlike listings).
             let tag = classifier.head().tag().to_string();
             let owned = text.to_string();
             let scored =
-                crate::run_blocking(move || classifier.score_many(&[owned.as_str()])).await?;
+                crate::run_blocking(move || classifier.score_many_with_encoder(&[owned.as_str()]))
+                    .await?;
             let signal = match scored.map(|mut all| all.pop()) {
                 Ok(Some(Toxicity::Scored(score))) => ClassifierSignal::Scored {
                     kind: ClassifierKind::TextToxicity,

@@ -643,6 +643,11 @@ backend_tests!(
             screened_by.starts_with("moderation-rules + ") && screened_by.contains("toxicity"),
             "{screened_by}"
         );
+        // Listings go through the cascade: the fast stage first, the encoder head after it.
+        assert!(
+            screened_by.contains("bolajon-toxicity-fast@1/char-ngrams → bolajon-toxicity@"),
+            "{screened_by}"
+        );
         let id = listing["id"].as_i64().unwrap();
         storefront::indexing::sync_once(&market.app.state.0)
             .await
