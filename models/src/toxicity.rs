@@ -10,6 +10,10 @@
 //!   text too long to score. An unscored text is never "not toxic"; callers must decide what to
 //!   do with it (moderation holds it for a person). Texts longer than the model's window are
 //!   cut into chunks that fit, each chunk is scored, and the text gets the highest score.
+//! - [`FastStage`] ([`fast`]): the first stage of the listing cascade, set with
+//!   [`ToxicityClassifier::with_fast_stage`]: hashed character n-grams alone, cheap enough for
+//!   every text; it clears the texts it is sure of and [`ToxicityClassifier::score_many`] sends
+//!   the rest to the encoder head ([`ToxicityClassifier::score_many_with_encoder`] skips it).
 //! - [`train`]: reproducible training from the shared datasets (see `models/data/README.md`
 //!   and `models/data/toxicity_head.md` for the data, caps, split rule and metrics).
 //! - [`fit`], [`metrics`], [`csv`], [`ngrams`]: the pieces the trainer is made of.
