@@ -115,7 +115,8 @@ struct Args {
     /// toxicity sets' training side and the calibration catalogue's clean listings, then stops.
     #[arg(long)]
     train_fast: bool,
-    /// The share of toxic tuning texts of every language the fast stage must defer.
+    /// The share of the toxic tuning texts the encoder head flags, in every language, that the
+    /// fast stage must defer.
     #[arg(long, default_value_t = 0.99)]
     fast_recall: f64,
     /// Hash buckets of the fast stage's n-gram features.
@@ -462,17 +463,23 @@ fn mixed_texts(
             Err(error) => println!("{name}: skipped ({error})"),
         }
     }
-    let descriptions = |form: TextForm| -> Vec<&str> {
-        subset
-            .iter()
-            .filter(|p| p.unsafe_label.is_none())
-            .filter_map(|p| text_of(&p.description, form.code()))
-            .collect()
-    };
+    // The ordinary descriptions of each form, gathered once.
+    let descriptions: BTreeMap<TextForm, Vec<&str>> =
+        [TextForm::UzLatn, TextForm::Ru, TextForm::En]
+            .into_iter()
+            .map(|form| {
+                let texts = subset
+                    .iter()
+                    .filter(|p| p.unsafe_label.is_none())
+                    .filter_map(|p| text_of(&p.description, form.code()))
+                    .collect();
+                (form, texts)
+            })
+            .collect();
     let mut mixed: Vec<(TextForm, String)> = Vec::new();
     for (i, (insult, form)) in rows.iter().enumerate() {
         for host_form in [*form, TextForm::UzLatn] {
-            let hosts = descriptions(host_form);
+            let hosts = descriptions.get(&host_form).map_or(&[][..], Vec::as_slice);
             let Some(host) = hosts.get(i % hosts.len().max(1)) else {
                 continue;
             };
@@ -612,6 +619,20 @@ enum Scoring {
     Cascade,
 }
 
+impl Scoring {
+    /// Scores `texts` with `classifier` this way.
+    fn score(
+        self,
+        classifier: &ToxicityClassifier,
+        texts: &[&str],
+    ) -> models::Result<Vec<Toxicity>> {
+        match self {
+            Scoring::Encoder => classifier.score_many_with_encoder(texts),
+            Scoring::Cascade => classifier.score_many(texts),
+        }
+    }
+}
+
 /// Scores every distinct text once: text → probability (`None`: not scorable).
 fn score_distinct(
     classifier: &ToxicityClassifier,
@@ -628,11 +649,8 @@ fn score_distinct(
         distinct
             .par_chunks(SCORE_BATCH)
             .map(|batch| {
-                let scored = match scoring {
-                    Scoring::Encoder => classifier.score_many_with_encoder(batch)?,
-                    Scoring::Cascade => classifier.score_many(batch)?,
-                };
-                Ok(scored
+                Ok(scoring
+                    .score(classifier, batch)?
                     .into_iter()
                     .map(|result| match result {
                         Toxicity::Scored(score) => Some(score.probability),
@@ -685,11 +703,7 @@ fn fresh_signals(
 ) -> Vec<ClassifierSignal> {
     let texts = listing_texts(product, &FORMS);
     let refs: Vec<&str> = texts.iter().map(|(_, _, text)| *text).collect();
-    let scored = match scoring {
-        Scoring::Encoder => classifier.score_many_with_encoder(&refs),
-        Scoring::Cascade => classifier.score_many(&refs),
-    };
-    match scored {
+    match scoring.score(classifier, &refs) {
         Ok(results) => texts
             .iter()
             .zip(results)
