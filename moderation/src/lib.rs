@@ -20,7 +20,7 @@ mod toxicity;
 pub use audience::{AgeBand, Audience, MAX_AGE_MONTHS};
 pub use classifier::{ClassifierKind, ClassifierSignal, MODEL_UNAVAILABLE};
 pub use config::ScreeningConfig;
-pub use listing::{ListingInput, screen_listing, screen_listing_with};
+pub use listing::{ListingInput, rejected_before_models, screen_listing, screen_listing_with};
 pub use normalize::normalize_for_screening;
 pub use query::{QueryVerdict, screen_query, screen_query_with};
 pub use toxicity::{

@@ -111,6 +111,23 @@ pub fn screen_listing_with(config: &ScreeningConfig, input: &ListingInput<'_>) -
     verdict_from(&config, signals)
 }
 
+/// Screens a listing with the rules, and with whatever classifier signals `input` already
+/// carries (images scored at upload), and returns the verdict when it is already final: a
+/// rejection.
+///
+/// More signals never lower a reason (each reason keeps its strongest signal, and the
+/// classifiers' reason codes are their own), so no further model can turn a rejection into
+/// anything else. Callers then skip the remaining models (the text-toxicity encoder costs tens
+/// of milliseconds per text) and record that they did. Returns `None` when the models could
+/// still change the decision.
+pub fn rejected_before_models(
+    config: &ScreeningConfig,
+    input: &ListingInput<'_>,
+) -> Option<Verdict> {
+    let verdict = screen_listing_with(config, input);
+    (verdict.decision == Decision::Reject).then_some(verdict)
+}
+
 /// Turns the learned classifiers' outputs into signals. A classifier that could not score
 /// (or gave NaN) yields a `model_unavailable` signal at the review threshold: never "safe".
 fn push_classifier_signals(
