@@ -412,9 +412,13 @@ pub struct Screening {
 /// The name of the rules in the decision record.
 pub const RULES_NAME: &str = "moderation-rules";
 
-/// Screens a listing: the rules over every text, the category and the ages, the text
-/// toxicity classifier over titles and descriptions when it is loaded, and what the
-/// image-safety classifier said about each uploaded image (`image_signals`).
+/// What the decision record says of a listing the rules rejected before the text model ran.
+pub const REJECTED_BY_RULES: &str = "rejected by the rules; text toxicity not run";
+
+/// Screens a listing: the rules over every text, the category and the ages, with what the
+/// image-safety classifier said about each uploaded image (`image_signals`); then, unless that
+/// already rejects it, the text toxicity classifier over titles and descriptions when it is
+/// loaded.
 pub async fn screen(
     app: &App,
     product: &NewProduct,
@@ -439,7 +443,39 @@ pub async fn screen(
     };
     let mut prose = forms(&product.title, "title");
     prose.extend(forms(&product.description, "description"));
-    let (mut classifiers, screened_by) = match app.models.toxicity() {
+    let image_models: BTreeSet<String> = image_signals
+        .iter()
+        .filter_map(|signal| match signal {
+            ClassifierSignal::Scored { model, .. } => Some(model.clone()),
+            ClassifierSignal::Unavailable { .. } => None,
+        })
+        .collect();
+    let with_images = |screened_by: String| {
+        image_models
+            .iter()
+            .fold(screened_by, |all, model| format!("{all} + {model}"))
+    };
+    let mut texts: Vec<&str> = prose.iter().map(|(_, text, _)| text.as_str()).collect();
+    for variant in &product.variants {
+        texts.extend(variant.options.values().map(String::as_str));
+    }
+    let mut input = ListingInput {
+        texts,
+        category_slug,
+        age_min_months: u16::try_from(product.age_min_months).unwrap_or(u16::MAX),
+        age_max_months: u16::try_from(product.age_max_months).unwrap_or(u16::MAX),
+        classifiers: image_signals,
+    };
+    // A listing the rules (with its images) already reject stays rejected whatever the text
+    // model says, so the model is not run; the record says so.
+    if let Some(verdict) = moderation::rejected_before_models(&config, &input) {
+        return Ok(Screening {
+            state: QueueState::from_screening(verdict.decision),
+            verdict,
+            screened_by: with_images(format!("{RULES_NAME} ({REJECTED_BY_RULES})")),
+        });
+    }
+    let (text_signals, screened_by) = match app.models.toxicity() {
         None => (
             vec![ClassifierSignal::Unavailable {
                 kind: ClassifierKind::TextToxicity,
@@ -491,31 +527,9 @@ pub async fn screen(
             (signals, format!("{RULES_NAME} + {tag}"))
         }
     };
-    let image_models: BTreeSet<String> = image_signals
-        .iter()
-        .filter_map(|signal| match signal {
-            ClassifierSignal::Scored { model, .. } => Some(model.clone()),
-            ClassifierSignal::Unavailable { .. } => None,
-        })
-        .collect();
-    let screened_by = image_models
-        .iter()
-        .fold(screened_by, |all, model| format!("{all} + {model}"));
-    classifiers.extend(image_signals);
-    let mut texts: Vec<&str> = prose.iter().map(|(_, text, _)| text.as_str()).collect();
-    for variant in &product.variants {
-        texts.extend(variant.options.values().map(String::as_str));
-    }
-    let verdict = moderation::screen_listing_with(
-        &config,
-        &ListingInput {
-            texts,
-            category_slug,
-            age_min_months: u16::try_from(product.age_min_months).unwrap_or(u16::MAX),
-            age_max_months: u16::try_from(product.age_max_months).unwrap_or(u16::MAX),
-            classifiers,
-        },
-    );
+    input.classifiers.extend(text_signals);
+    let verdict = moderation::screen_listing_with(&config, &input);
+    let screened_by = with_images(screened_by);
     Ok(Screening {
         state: QueueState::from_screening(verdict.decision),
         verdict,

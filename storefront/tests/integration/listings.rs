@@ -671,6 +671,31 @@ backend_tests!(
             .await
             .unwrap();
         assert!(!market.search("jahldorak").await.contains(&(id as u64)));
+
+        // A listing the rules reject is rejected before the text model runs, and its record
+        // says so; its reasons are the rules' own.
+        let rejected = market
+            .create(&market.seller_a, &vape_listing(books, "VAPE-E5"))
+            .await;
+        let rejected = rejected.expect(201);
+        assert_eq!(rejected["moderation"]["state"], "rejected", "{rejected}");
+        assert_eq!(
+            rejected["moderation"]["screened_by"],
+            format!(
+                "{} ({})",
+                storefront::listings::RULES_NAME,
+                storefront::listings::REJECTED_BY_RULES
+            ),
+            "{rejected}"
+        );
+        let codes = reason_codes(rejected);
+        assert!(codes.contains(&"lexicon_tobacco".to_owned()), "{codes:?}");
+        assert!(
+            !codes
+                .iter()
+                .any(|code| code == "model_text_toxicity" || code == "model_unavailable"),
+            "{codes:?}"
+        );
     }
 );
 
