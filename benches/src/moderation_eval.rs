@@ -50,6 +50,34 @@ pub fn screen_product(
     forms: Option<&[&str]>,
     classifiers: Vec<ClassifierSignal>,
 ) -> Verdict {
+    moderation::screen_listing_with(config, &listing_input(product, slug, forms, classifiers))
+}
+
+/// Screens a product in all its forms as the store screens a new listing
+/// (`storefront::listings::screen`): the rules with the signals already known (`known`, e.g.
+/// its image's), then the text models (`text_signals`) only when that does not already reject
+/// it. Returns the verdict and whether the text models ran.
+pub fn screen_product_rules_first(
+    config: &ScreeningConfig,
+    product: &Product,
+    slug: &str,
+    known: Vec<ClassifierSignal>,
+    text_signals: impl FnOnce() -> Vec<ClassifierSignal>,
+) -> (Verdict, bool) {
+    let mut input = listing_input(product, slug, None, known);
+    if let Some(verdict) = moderation::rejected_before_models(config, &input) {
+        return (verdict, false);
+    }
+    input.classifiers.extend(text_signals());
+    (moderation::screen_listing_with(config, &input), true)
+}
+
+fn listing_input<'a>(
+    product: &'a Product,
+    slug: &'a str,
+    forms: Option<&[&str]>,
+    classifiers: Vec<ClassifierSignal>,
+) -> ListingInput<'a> {
     let wanted: &[&str] = forms.unwrap_or(&FORMS);
     let mut texts: Vec<&str> = Vec::new();
     for form in wanted {
@@ -59,16 +87,13 @@ pub fn screen_product(
     for variant in &product.variants {
         texts.extend(variant.options.values().map(String::as_str));
     }
-    moderation::screen_listing_with(
-        config,
-        &ListingInput {
-            texts,
-            category_slug: slug,
-            age_min_months: product.age_min_months,
-            age_max_months: product.age_max_months,
-            classifiers,
-        },
-    )
+    ListingInput {
+        texts,
+        category_slug: slug,
+        age_min_months: product.age_min_months,
+        age_max_months: product.age_max_months,
+        classifiers,
+    }
 }
 
 /// Decisions counted per truth label: approve, review, reject.
