@@ -9,8 +9,11 @@
 //! hnswlib does: greedy descent through the upper layers, then a beam of `ef` candidates on
 //! the bottom layer, with a reusable per-thread visited list (a generation counter, no
 //! clearing), the vectors read from the caller's contiguous arena, and the dot product inlined
-//! into one SIMD-dispatched function per query. The results are the graph's results: same
-//! links, same entry point, same algorithm.
+//! into one SIMD-dispatched function per query (no closure in between: a closure would be
+//! compiled without the entry point's AVX2, which made this search slower than hnsw_rs's
+//! own). The unvisited neighbours of a node are gathered and their vectors touched before any
+//! distance is computed, so their cache misses overlap. The results are the graph's results:
+//! same links, same entry point, same algorithm.
 
 use super::distance::dot_with;
 use super::graph::{AnnGraph, Neighbor};
@@ -62,6 +65,8 @@ struct Scratch {
     visited: Vec<u32>,
     generation: u32,
     candidates: BinaryHeap<Reverse<Scored>>,
+    /// The unvisited neighbours of the candidate being expanded.
+    fresh: Vec<u32>,
     results: BinaryHeap<Scored>,
 }
 
@@ -225,16 +230,18 @@ impl pulp::WithSimd for Search<'_> {
             ef,
             scratch,
         } = self;
-        let distance = |slot: u32| -> f32 {
-            let start = slot as usize * dimension;
-            match arena.get(start..start + dimension) {
-                Some(vector) => 1.0 - dot_with(simd, query, vector),
-                None => f32::INFINITY,
-            }
+        // An `inline(always)` function, not a closure: a closure is compiled as a function of
+        // its own, without the target features of pulp's entry point, and when LLVM keeps it
+        // out of line the SIMD intrinsics inside it are not inlined either.
+        let distance = DistanceTo {
+            simd,
+            arena,
+            dimension,
+            query,
         };
         // Greedy descent through the upper layers.
         let mut current = Scored {
-            distance: distance(entry),
+            distance: distance.of(entry),
             slot: entry,
         };
         for layer in (1..=links.top_layer).rev() {
@@ -243,7 +250,7 @@ impl pulp::WithSimd for Search<'_> {
                 improved = false;
                 for &next in links.upper_links(layer, current.slot) {
                     let candidate = Scored {
-                        distance: distance(next),
+                        distance: distance.of(next),
                         slot: next,
                     };
                     if candidate < current {
@@ -263,11 +270,19 @@ impl pulp::WithSimd for Search<'_> {
             if nearest.distance > worst && scratch.results.len() >= ef {
                 break;
             }
+            // The neighbours not seen yet, then one read of each one's vector before any
+            // distance: the cache misses of the whole batch overlap instead of queueing one
+            // behind the other's arithmetic.
+            let mut fresh = std::mem::take(&mut scratch.fresh);
+            fresh.clear();
             for &next in links.bottom_links(nearest.slot) {
-                if !scratch.visit(next) {
-                    continue;
+                if scratch.visit(next) {
+                    fresh.push(next);
                 }
-                let d = distance(next);
+            }
+            distance.touch(&fresh);
+            for &next in &fresh {
+                let d = distance.of(next);
                 let worst = scratch.results.peek().map_or(f32::INFINITY, |w| w.distance);
                 if scratch.results.len() < ef || d < worst {
                     let candidate = Scored {
@@ -281,6 +296,7 @@ impl pulp::WithSimd for Search<'_> {
                     }
                 }
             }
+            scratch.fresh = fresh;
         }
         let mut found: Vec<Scored> = scratch.results.drain().collect();
         found.sort_unstable();
@@ -292,6 +308,42 @@ impl pulp::WithSimd for Search<'_> {
                 similarity: 1.0 - scored.distance,
             })
             .collect()
+    }
+}
+
+/// Distances (`1 - dot`) from the query to the vectors of the arena.
+#[derive(Clone, Copy)]
+struct DistanceTo<'a, S> {
+    simd: S,
+    arena: &'a [f32],
+    dimension: usize,
+    query: &'a [f32],
+}
+
+impl<S: pulp::Simd> DistanceTo<'_, S> {
+    /// Reads the start of each slot's vector, so that their cache misses are in flight
+    /// together before the distances need them.
+    #[inline(always)]
+    fn touch(&self, slots: &[u32]) {
+        let mut sum = 0.0f32;
+        for &slot in slots {
+            sum += self
+                .arena
+                .get(slot as usize * self.dimension)
+                .copied()
+                .unwrap_or(0.0);
+        }
+        std::hint::black_box(sum);
+    }
+
+    /// The distance to the vector of `slot`; infinite for a slot outside the arena.
+    #[inline(always)]
+    fn of(&self, slot: u32) -> f32 {
+        let start = slot as usize * self.dimension;
+        match self.arena.get(start..start + self.dimension) {
+            Some(vector) => 1.0 - dot_with(self.simd, self.query, vector),
+            None => f32::INFINITY,
+        }
     }
 }
 
