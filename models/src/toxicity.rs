@@ -328,16 +328,16 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
             .iter()
             .zip(&mut cleared)
             .map(|(text, cleared)| {
-                if let Some(stage) = fast {
-                    let cleaned = clean_text(text);
-                    if encoder_would_score(&cleaned) {
-                        *cleared = stage.clears(&cleaned);
-                        if cleared.is_some() {
-                            return Ok(Vec::new());
-                        }
+                let cleaned = clean_text(text);
+                if let Some(stage) = fast
+                    && encoder_would_score(&cleaned)
+                {
+                    *cleared = stage.clears(&cleaned);
+                    if cleared.is_some() {
+                        return Ok(Vec::new());
                     }
                 }
-                self.prepare(text)
+                self.prepare(&cleaned)
             })
             .collect();
         let chunks: Vec<&str> = prepared
@@ -388,10 +388,9 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
         Ok(out)
     }
 
-    /// Cleans `text` and cuts it into chunks that fit the model's window, or says why it
-    /// cannot be scored.
-    fn prepare(&self, text: &str) -> std::result::Result<Vec<String>, UnscoredReason> {
-        let cleaned = clean_text(text);
+    /// Cuts a text already passed through `clean_text` into chunks that fit the model's
+    /// window, or says why it cannot be scored.
+    fn prepare(&self, cleaned: &str) -> std::result::Result<Vec<String>, UnscoredReason> {
         if cleaned.is_empty() {
             return Err(UnscoredReason::Empty);
         }
@@ -399,7 +398,7 @@ impl<E: WindowedEmbedder> ToxicityClassifier<E> {
             return Err(UnscoredReason::NoWords);
         }
         let mut chunks = Vec::new();
-        self.split_to_fit(&cleaned, &mut chunks);
+        self.split_to_fit(cleaned, &mut chunks);
         if chunks.len() > MAX_CHUNKS {
             return Err(UnscoredReason::TooLong {
                 chunks: chunks.len(),
