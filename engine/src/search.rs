@@ -1,6 +1,6 @@
 //! Search requests, results and query execution.
 
-use crate::collector::{Collected, FilterSpec, SearchCollector, read_dense};
+use crate::collector::{Collected, FilterSpec, RankedDoc, SearchCollector, read_dense};
 use crate::doc::{Lang, Localized, ProductId};
 use crate::facts::FactsCache;
 use crate::fusion::{Fusion, HitExplain, HybridParams, SearchMode};
@@ -426,34 +426,66 @@ pub(crate) fn run_search(
     }
 }
 
-/// Runs the lexical collection of a request: the best `page * per_page` results, the total and
-/// the facets (`None` when the query has no strictness level to try).
-fn collect_lexical(
-    searcher: &Searcher,
-    fields: &Fields,
-    facts: &Arc<FactsCache>,
-    audience: Audience,
-    request: &SearchRequest,
-    filters: FilterSpec,
-    analyzed: &mut AnalyzedQuery,
-) -> Result<Option<(Collected, bool)>> {
-    analyzed.look_up_terms(searcher, fields)?;
-    let window =
-        usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
-    let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
-    let collector = SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
-    // Relax only while nothing matches (see `query` for the levels).
-    let mut collected = None;
-    for strictness in analyzed.strictness_levels() {
-        let query = analyzed.build(fields, strictness, audience);
-        let found = searcher.search(query.as_ref(), &collector)?;
-        let done = found.total > 0;
-        collected = Some(found);
-        if done {
-            break;
+/// The lexical collection of a request: the best `page * per_page` results, the total and the
+/// facets, with the analysed query they came from.
+struct LexicalRun {
+    analyzed: AnalyzedQuery,
+    collected: Collected,
+    /// Whether the hits are ranked by score (a textual query sorted by relevance).
+    scoring: bool,
+}
+
+impl LexicalRun {
+    /// Collects `plan`'s text under its filters; `None` when the query has no strictness level
+    /// to try.
+    fn collect(
+        searcher: &Searcher,
+        fields: &Fields,
+        facts: &Arc<FactsCache>,
+        audience: Audience,
+        request: &SearchRequest,
+        text: &str,
+        filters: FilterSpec,
+    ) -> Result<Option<Self>> {
+        let mut analyzed = analyze_query(text);
+        analyzed.look_up_terms(searcher, fields)?;
+        let window =
+            usize::try_from(request.page.saturating_mul(request.per_page)).unwrap_or(usize::MAX);
+        let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
+        let collector =
+            SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
+        // Relax only while nothing matches (see `query` for the levels).
+        let mut collected = None;
+        for strictness in analyzed.strictness_levels() {
+            let query = analyzed.build(fields, strictness, audience);
+            let found = searcher.search(query.as_ref(), &collector)?;
+            let done = found.total > 0;
+            collected = Some(found);
+            if done {
+                break;
+            }
         }
+        Ok(collected.map(|collected| Self {
+            analyzed,
+            collected,
+            scoring,
+        }))
     }
-    Ok(collected.map(|collected| (collected, scoring)))
+
+    /// The requested page's hits with their positions in the whole ranking.
+    fn page<'a>(
+        &'a self,
+        request: &SearchRequest,
+    ) -> impl Iterator<Item = (usize, &'a RankedDoc)> + 'a {
+        let skip = usize::try_from((request.page - 1).saturating_mul(request.per_page))
+            .unwrap_or(usize::MAX);
+        self.collected
+            .top
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(request.per_page as usize)
+    }
 }
 
 /// Runs a lexical search.
@@ -465,36 +497,27 @@ fn run_lexical(
     request: &SearchRequest,
     plan: Plan<'_>,
 ) -> Result<SearchResults> {
-    let mut analyzed = analyze_query(&plan.text);
-    let Some((collected, scoring)) = collect_lexical(
+    let Some(run) = LexicalRun::collect(
         searcher,
         fields,
         facts,
         audience,
         request,
+        &plan.text,
         plan.filters,
-        &mut analyzed,
     )?
     else {
         return Ok(SearchResults::empty(plan.understood));
     };
-    let skip =
-        usize::try_from((request.page - 1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
     let mut hits = Vec::with_capacity(request.per_page as usize);
-    for (position, ranked) in collected
-        .top
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .take(request.per_page as usize)
-    {
+    for (position, ranked) in run.page(request) {
         let doc: TantivyDocument = searcher.doc(ranked.address)?;
         let mut hit = read_hit(&doc, fields, request.lang)?;
-        if scoring {
+        if run.scoring {
             hit.score = ranked.score;
         }
         if request.highlight {
-            hit.title_highlight = Some(highlight_title(&hit.title, &analyzed));
+            hit.title_highlight = Some(highlight_title(&hit.title, &run.analyzed));
         }
         if request.explain {
             hit.explain = Some(lexical_explain(hit.score, position));
@@ -502,9 +525,9 @@ fn run_lexical(
         hits.push(hit);
     }
     Ok(SearchResults {
-        total: collected.total,
+        total: run.collected.total,
         hits,
-        facets: collected.facets,
+        facets: run.collected.facets,
         understood: plan.understood,
     })
 }
@@ -544,15 +567,14 @@ pub(crate) fn run_search_ids(
             hits: Vec::new(),
         });
     }
-    let mut analyzed = analyze_query(&plan.text);
-    let Some((collected, scoring)) = collect_lexical(
+    let Some(run) = LexicalRun::collect(
         searcher,
         fields,
         facts,
         audience,
         request,
+        &plan.text,
         plan.filters,
-        &mut analyzed,
     )?
     else {
         return Ok(RankedIds {
@@ -560,17 +582,10 @@ pub(crate) fn run_search_ids(
             hits: Vec::new(),
         });
     };
-    let skip =
-        usize::try_from((request.page - 1).saturating_mul(request.per_page)).unwrap_or(usize::MAX);
     let readers = searcher.segment_readers();
     let mut columns: Vec<Option<Arc<dyn ColumnValues<u64>>>> = vec![None; readers.len()];
     let mut hits = Vec::with_capacity(request.per_page as usize);
-    for ranked in collected
-        .top
-        .iter()
-        .skip(skip)
-        .take(request.per_page as usize)
-    {
+    for (_, ranked) in run.page(request) {
         let segment = ranked.address.segment_ord as usize;
         let (Some(slot), Some(reader)) = (columns.get_mut(segment), readers.get(segment)) else {
             return Err(Error::Corrupt("a hit names no segment".to_string()));
@@ -579,11 +594,11 @@ pub(crate) fn run_search_ids(
             Some(ids) => ids,
             None => slot.insert(read_dense(reader.fast_fields().u64(fast::ID)?, 0)),
         };
-        let score = if scoring { ranked.score } else { 0.0 };
+        let score = if run.scoring { ranked.score } else { 0.0 };
         hits.push((ProductId(ids.get_val(ranked.address.doc_id)), score));
     }
     Ok(RankedIds {
-        total: collected.total,
+        total: run.collected.total,
         hits,
     })
 }
