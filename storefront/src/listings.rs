@@ -1,11 +1,14 @@
 //! Seller listings: a seller's products with variants, validated, screened on every create and
 //! edit, and written with their moderation queue item.
 //!
-//! Screening runs the `moderation` rules over every text field in every language, the
-//! category and the age range, together with the learned text-toxicity classifier from the
-//! app's [`ModelHub`](crate::ml::ModelHub). When that classifier is not loaded (or cannot score
-//! a text), the screening gets a `model_unavailable` signal, so a listing the rules alone would
-//! approve goes to a moderator instead: never to automatic approval.
+//! Screening runs the `moderation` rules first, over every text field in every language, the
+//! category, the age range and the image model's scores. A listing the rules reject is
+//! rejected there: no model can turn a rejection into anything else, so the text-toxicity
+//! classifier is not run on it. Every other listing also goes through the learned
+//! text-toxicity classifier from the app's [`ModelHub`](crate::ml::ModelHub). When that
+//! classifier is not loaded (or cannot score a text), the screening gets a `model_unavailable`
+//! signal, so a listing the rules alone would approve goes to a moderator instead: never to
+//! automatic approval.
 
 pub mod images;
 pub mod store;

@@ -119,8 +119,9 @@ struct Args {
     /// fast stage must defer.
     #[arg(long, default_value_t = 0.99)]
     fast_recall: f64,
-    /// Hash buckets of the fast stage's n-gram features.
-    #[arg(long, default_value_t = 16_384)]
+    /// Hash buckets of the fast stage's n-gram features (the committed stage was trained with
+    /// the default).
+    #[arg(long, default_value_t = 65_536)]
     fast_buckets: usize,
 }
 
