@@ -37,7 +37,7 @@ mod graph;
 mod snapshot;
 
 pub use distance::dot;
-pub use flat::FlatLinks;
+pub use flat::{FlatLinks, Reselect};
 use graph::overfetch_count;
 pub use graph::{AnnGraph, GraphParams, Neighbor, exact_nearest};
 
@@ -399,7 +399,8 @@ impl VectorState {
         let graph = snapshot
             .graph
             .unwrap_or_else(|| AnnGraph::new(params.graph, 1));
-        let flat = (!graph.is_empty()).then(|| FlatLinks::freeze(&graph));
+        let flat = (!graph.is_empty())
+            .then(|| FlatLinks::build(&graph, &snapshot.arena, snapshot.dimension));
         Self {
             dimension: if snapshot.slots.is_empty() {
                 0
@@ -680,7 +681,14 @@ impl VectorIndex {
             if added == 0 || (copied > 0 && added < REFREEZE_AFTER) {
                 return;
             }
-            FlatLinks::freeze(&state.graph)
+            match &state.flat {
+                Some(previous) => {
+                    previous
+                        .rebuild(&state.graph, &state.arena, state.dimension)
+                        .0
+                }
+                None => FlatLinks::build(&state.graph, &state.arena, state.dimension),
+            }
         };
         self.write().flat = Some(flat);
     }
@@ -707,7 +715,8 @@ impl VectorIndex {
         }
         state.dimension = if state.slots.is_empty() { 0 } else { dimension };
         state.graph = AnnGraph::build(self.params.graph, state.dimension.max(1), &state.arena);
-        state.flat = (!state.graph.is_empty()).then(|| FlatLinks::freeze(&state.graph));
+        state.flat = (!state.graph.is_empty())
+            .then(|| FlatLinks::build(&state.graph, &state.arena, state.dimension));
         state.by_product = seen;
         *self.write() = state;
         self.compact_if_due();
@@ -832,7 +841,7 @@ impl VectorIndex {
             .enumerate()
             .map(|(slot, entry)| (entry.product, slot as u32))
             .collect();
-        let flat = (!graph.is_empty()).then(|| FlatLinks::freeze(&graph));
+        let flat = (!graph.is_empty()).then(|| FlatLinks::build(&graph, &arena, dimension));
         let compacted = VectorState {
             dimension: if products.is_empty() { 0 } else { dimension },
             graph,
