@@ -17,7 +17,7 @@
 //! 5. **Fusion and boosts**, then the requested sort (a sort other than relevance reorders
 //!    the retrieved list), then the page.
 
-use crate::collector::{Collected, SearchCollector, SegmentFilter, add_to_facets, read_dense};
+use crate::collector::{SearchCollector, SegmentFilter, add_to_facets, read_dense};
 use crate::facts::{FactsCache, SegmentFacts};
 use crate::fusion::{self, Fused, HitExplain, HybridParams, SearchMode, Signals};
 use crate::highlight::highlight_title;
@@ -83,17 +83,7 @@ pub(crate) fn run_ranked(
             true,
         )
         .recording_matches();
-        let mut collected: Option<Collected> = None;
-        for strictness in analyzed.strictness_levels() {
-            let query = analyzed.build(fields, strictness, audience);
-            let found = searcher.search(query.as_ref(), &collector)?;
-            let done = found.total > 0;
-            collected = Some(found);
-            if done {
-                break;
-            }
-        }
-        collected
+        crate::search::collect_relaxed(searcher, fields, audience, &analyzed, &collector)?
     } else {
         None
     };

@@ -426,6 +426,28 @@ pub(crate) fn run_search(
     }
 }
 
+/// Runs `analyzed` through `collector` at its strictest level first, relaxing only while
+/// nothing matches (see `query` for the levels); `None` when the query has no level to try.
+pub(crate) fn collect_relaxed(
+    searcher: &Searcher,
+    fields: &Fields,
+    audience: Audience,
+    analyzed: &AnalyzedQuery,
+    collector: &SearchCollector,
+) -> Result<Option<Collected>> {
+    let mut collected = None;
+    for strictness in analyzed.strictness_levels() {
+        let query = analyzed.build(fields, strictness, audience);
+        let found = searcher.search(query.as_ref(), collector)?;
+        let done = found.total > 0;
+        collected = Some(found);
+        if done {
+            break;
+        }
+    }
+    Ok(collected)
+}
+
 /// The lexical collection of a request: the best `page * per_page` results, the total and the
 /// facets, with the analysed query they came from.
 struct LexicalRun {
@@ -454,17 +476,7 @@ impl LexicalRun {
         let scoring = request.sort == Sort::Relevance && analyzed.is_textual();
         let collector =
             SearchCollector::new(Arc::clone(facts), filters, request.sort, window, scoring);
-        // Relax only while nothing matches (see `query` for the levels).
-        let mut collected = None;
-        for strictness in analyzed.strictness_levels() {
-            let query = analyzed.build(fields, strictness, audience);
-            let found = searcher.search(query.as_ref(), &collector)?;
-            let done = found.total > 0;
-            collected = Some(found);
-            if done {
-                break;
-            }
-        }
+        let collected = collect_relaxed(searcher, fields, audience, &analyzed, &collector)?;
         Ok(collected.map(|collected| Self {
             analyzed,
             collected,
