@@ -12,8 +12,14 @@
 //! into one SIMD-dispatched function per query (no closure in between: a closure would be
 //! compiled without the entry point's AVX2, which made this search slower than hnsw_rs's
 //! own). The unvisited neighbours of a node are gathered and their vectors touched before any
-//! distance is computed, so their cache misses overlap. The results are the graph's results:
-//! same links, same entry point, same algorithm.
+//! distance is computed, so their cache misses overlap. Over the links as copied, the results
+//! are the graph's results: same links, same entry point, same algorithm.
+//!
+//! The engine serves a better bottom layer than hnsw_rs keeps: [`FlatLinks::build`] copies the
+//! links and re-selects each node's bottom-layer links with the diversity heuristic
+//! ([`FlatLinks::refine`]), which hnsw_rs skips when a reverse link overflows a neighbour's
+//! list. A later copy after inserts ([`FlatLinks::rebuild`]) re-selects only the nodes whose
+//! neighbourhood changed. The upper layers are kept as copied.
 
 use super::distance::{dot_on, dot_with};
 use super::graph::{AnnGraph, GraphParams, Neighbor};
@@ -363,8 +369,9 @@ impl FlatLinks {
     }
 
     /// Like [`Self::build`] for a graph that has grown since `self` was built from it: only
-    /// the nodes whose neighbourhood changed are re-selected (see [`Self::refine_since`]).
-    /// Returns the new copy and how many nodes were re-selected.
+    /// the nodes whose neighbourhood changed are re-selected (the new nodes, the nodes whose
+    /// links changed, and the nodes gaining or losing a link from those). Returns the new copy
+    /// and how many nodes were re-selected.
     pub fn rebuild(&self, graph: &AnnGraph, arena: &[f32], dimension: usize) -> (Self, usize) {
         let reselect = self
             .copied
